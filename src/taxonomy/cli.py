@@ -1,0 +1,134 @@
+"""The command line: builds options and calls a command function that returns the exit code.
+
+Only click is imported at start-up; each command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from taxonomy import __version__
+from taxonomy.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, TaxonomyError
+from taxonomy.reporters import REPORTERS
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", "-V", prog_name="taxonomy", message="%(prog)s %(version)s")
+def cli() -> None:
+    """An event-taxonomy registry and data-schema linter for Braze.
+
+    One taxonomy file (taxonomy.yaml) lists every custom event, attribute and purchase; these commands hold
+    the file, the code and the Braze workspace against it. Exit codes: 0 clean, 1 findings, 2 bad input or
+    usage, 3 internal error.
+    """
+
+
+def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by every command that reports findings."""
+    options = [
+        click.option("--format", "-f", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
+                     help="Output format."),
+        click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file."),
+        click.option("--select", multiple=True, metavar="CODES",
+                     help="Only these codes, prefixes or names (comma-separated, repeatable)."),
+        click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes, prefixes or names."),
+        click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
+                     help="Lowest severity that fails the run (default: warning)."),
+        click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: .taxonomy.toml or "
+                     "[tool.taxonomy] in pyproject.toml, searched upwards)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _report_options(kwargs: dict[str, Any]) -> Any:
+    from taxonomy.commands import ReportOptions
+
+    return ReportOptions(
+        format=kwargs.pop("fmt"),
+        output_file=kwargs.pop("output_file"),
+        select=kwargs.pop("select"),
+        ignore=kwargs.pop("ignore"),
+        fail_on=kwargs.pop("fail_on"),
+        config=kwargs.pop("config"),
+    )
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("file", required=False, type=click.Path(dir_okay=True))
+@report_options
+def lint(file: str | None, **kwargs: Any) -> int:
+    """Check the taxonomy file: schema, naming, Braze limits, warehouse rules, near-duplicates.
+
+    FILE defaults to taxonomy.yaml (or .yml) in the current folder.
+    """
+    from taxonomy.commands.lint import lint as run
+
+    return run(file, _report_options(kwargs))
+
+
+@cli.command("rules", context_settings=CONTEXT)
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_(fmt: str) -> int:
+    """List every check with its code, name and default severity."""
+    from taxonomy.commands.rules import list_rules
+
+    return list_rules(fmt)
+
+
+@cli.command("rule", context_settings=CONTEXT)
+@click.argument("code")
+def rule_(code: str) -> int:
+    """Explain one check (by code or name): what it catches, a bad and a good example."""
+    from taxonomy.commands.rules import explain
+
+    return explain(code)
+
+
+def _redact(text: str) -> str:
+    """The Braze API key never reaches the terminal, whatever failed."""
+    secret = os.environ.get("BRAZE_API_KEY")
+    return text.replace(secret, "[REDACTED]") if secret and len(secret) >= 4 else text
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        code = cli.main(args=argv, prog_name="taxonomy", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = EXIT_USAGE
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("taxonomy: interrupted", err=True)
+        code = EXIT_INTERRUPTED
+    except TaxonomyError as exc:
+        click.echo(_redact(f"taxonomy: error: {exc}"), err=True)
+        code = EXIT_USAGE
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (e.g. `| head`): not an error worth a message
+        code = 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a bare traceback
+        if os.environ.get("TAXONOMY_DEBUG"):
+            import traceback
+
+            click.echo(_redact(traceback.format_exc()), err=True)
+        click.echo(
+            _redact(
+                f"taxonomy: internal error: {type(exc).__name__}: {exc}\n"
+                f"This is a bug in taxonomy {__version__} (Python {platform.python_version()}, {platform.system()}). "
+                "Please report it with the command you ran; set TAXONOMY_DEBUG=1 to see the traceback."
+            ),
+            err=True,
+        )
+        code = EXIT_INTERNAL
+    sys.exit(code if isinstance(code, int) else 0)
