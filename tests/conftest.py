@@ -1,4 +1,4 @@
-"""Shared test helpers: run the real command line in-process or as a subprocess, write files, find fixtures."""
+"""Shared test helpers: run the real command line (in-process or as a subprocess), write files."""
 
 from __future__ import annotations
 
@@ -64,13 +64,23 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     return Result(code, out.getvalue(), err.getvalue())
 
 
-def run_subprocess(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-                   timeout: float = 120, input: str | None = None) -> Result:
+def run_subprocess(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    input: str | None = None,
+) -> Result:
     """Run `python -m taxonomy ARGS` as a separate process, as a user's shell would."""
     full_env = {**os.environ, "PYTHONPATH": str(SRC), "NO_COLOR": "1", **(env or {})}
     proc = subprocess.run(
-        [sys.executable, "-m", "taxonomy", *args], cwd=cwd, env=full_env, capture_output=True, text=True,
-        timeout=timeout, input=input,
+        [sys.executable, "-m", "taxonomy", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=input,
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
 

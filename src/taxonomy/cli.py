@@ -34,16 +34,33 @@ def cli() -> None:
 def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by every command that reports findings."""
     options = [
-        click.option("--format", "-f", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
-                     help="Output format."),
+        click.option(
+            "--format",
+            "-f",
+            "fmt",
+            type=click.Choice(sorted(REPORTERS)),
+            default="text",
+            show_default=True,
+            help="Output format.",
+        ),
         click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file."),
-        click.option("--select", multiple=True, metavar="CODES",
-                     help="Only these codes, prefixes or names (comma-separated, repeatable)."),
+        click.option(
+            "--select",
+            multiple=True,
+            metavar="CODES",
+            help="Only these codes, prefixes or names (comma-separated, repeatable).",
+        ),
         click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes, prefixes or names."),
-        click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
-                     help="Lowest severity that fails the run (default: warning)."),
-        click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: .taxonomy.toml or "
-                     "[tool.taxonomy] in pyproject.toml, searched upwards)."),
+        click.option(
+            "--fail-on",
+            type=click.Choice(["error", "warning", "info", "never"]),
+            help="Lowest severity that fails the run (default: warning).",
+        ),
+        click.option(
+            "--config",
+            type=click.Path(dir_okay=False),
+            help="Settings file (default: .taxonomy.toml or [tool.taxonomy] in pyproject.toml, searched upwards).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -117,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (e.g. `| head`): not an error worth a message
         code = 0
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a bare traceback
+    except Exception as exc:
         if os.environ.get("TAXONOMY_DEBUG"):
             import traceback
 

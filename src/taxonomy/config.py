@@ -119,7 +119,7 @@ def _parse(data: Mapping[str, Any], root: Path, shown: str) -> Config:
 
     severity_table = data.get("severity", {})
     if not isinstance(severity_table, dict):
-        raise TaxonomyError("`severity` must be a table of CODE = \"error\" | \"warning\" | \"info\"", file=shown)
+        raise TaxonomyError('`severity` must be a table of CODE = "error" | "warning" | "info"', file=shown)
     severity: dict[str, Severity] = {}
     for selector, level in severity_table.items():
         try:

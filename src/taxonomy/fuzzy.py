@@ -1,4 +1,4 @@
-""""Did you mean": the closest known names to a misspelt one (rapidfuzz does the scoring)."""
+""" "Did you mean": the closest known names to a misspelt one (rapidfuzz does the scoring)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ def suggest(word: str, candidates: Iterable[str], *, cutoff: float = 70.0, limit
     pool = [c for c in candidates if c != word]
     if not pool or not word:
         return []
-    found = process.extract(word, pool, scorer=fuzz.ratio, processor=utils.default_process, limit=limit, score_cutoff=cutoff)
+    found = process.extract(
+        word, pool, scorer=fuzz.ratio, processor=utils.default_process, limit=limit, score_cutoff=cutoff
+    )
     return [choice for choice, _score, _index in found]
 
 

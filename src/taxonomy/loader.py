@@ -30,7 +30,17 @@ from taxonomy.yamlsource import YList, YMap, load_file
 
 DEFAULT_NAMES = ("taxonomy.yaml", "taxonomy.yml")
 # Top-level keys the model reads itself; any other key the schema allows is kept in Taxonomy.sections.
-_MODELLED = {"version", "workspace", "description", "conventions", "warehouses", "include", "events", "attributes", "purchases"}
+_MODELLED = {
+    "version",
+    "workspace",
+    "description",
+    "conventions",
+    "warehouses",
+    "include",
+    "events",
+    "attributes",
+    "purchases",
+}
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,8 @@ def find_taxonomy(start: Path | None = None) -> Path:
             return candidate
     raise TaxonomyError(
         f"no taxonomy.yaml in {display_path(folder)}",
-        hint="pass the file (taxonomy lint path/to/taxonomy.yaml), set `taxonomy` in .taxonomy.toml, or create one with `taxonomy init`",
+        hint="pass the file (taxonomy lint path/to/taxonomy.yaml), set `taxonomy` in .taxonomy.toml,"
+        " or create one with `taxonomy init`",
     )
 
 
@@ -108,7 +119,7 @@ def _read_tree(root: Path) -> list[Document]:
         seen.add(resolved)
         data = load_document(path, display, allow_empty=not is_root)
         documents.append(Document(display, path, data, is_root))
-        for target, span in _includes(data, path.parent, base, display):
+        for target, _span in _includes(data, path.parent, base, display):
             visit(target, (*chain, resolved), False)
 
     visit(root, (), True)
@@ -119,13 +130,17 @@ def _includes(data: YMap, folder: Path, base: Path, display: str) -> Iterator[tu
     entries = data.get("include")
     if not isinstance(entries, YList):
         return  # a wrong shape is a schema finding
-    for entry, span in zip(entries, entries.item_spans):
+    for entry, span in zip(entries, entries.item_spans, strict=False):
         if not isinstance(entry, str) or not entry:
             continue
         pattern = folder / entry
-        matches = sorted(Path(p) for p in glob.glob(str(pattern), recursive=True)) if glob.has_magic(entry) else [pattern]
+        matches = (
+            sorted(Path(p) for p in glob.glob(str(pattern), recursive=True)) if glob.has_magic(entry) else [pattern]
+        )
         if not matches:
-            raise TaxonomyError(f"include {entry!r} matches no file", file=span.file, line=span.line, column=span.column)
+            raise TaxonomyError(
+                f"include {entry!r} matches no file", file=span.file, line=span.line, column=span.column
+            )
         for match in matches:
             try:
                 match.resolve().relative_to(base)
@@ -139,7 +154,9 @@ def _includes(data: YMap, folder: Path, base: Path, display: str) -> Iterator[tu
                 ) from None
             if not match.is_file():
                 what = "is a directory" if match.is_dir() else "does not exist"
-                raise TaxonomyError(f"included file {entry!r} {what}", file=span.file, line=span.line, column=span.column)
+                raise TaxonomyError(
+                    f"included file {entry!r} {what}", file=span.file, line=span.line, column=span.column
+                )
             yield match, span
 
 
@@ -190,10 +207,12 @@ def _schema_findings(error: Any, doc: YMap, display: str) -> Iterator[Finding]:
                 continue
             span = error.instance.key_spans.get(name) if isinstance(error.instance, YMap) else None
             hint = did_you_mean(name, allowed)
-            yield unknown_key.finding(f"unknown key `{name}` in {where}{hint}", span or _span_at(container, key, doc), entity)
+            yield unknown_key.finding(
+                f"unknown key `{name}` in {where}{hint}", span or _span_at(container, key, doc), entity
+            )
         return
     if kind == "required":
-        missing = [name for name in error.validator_value if name not in error.instance]
+        missing = [name for name in error.validator_value if name not in (error.instance or {})]
         condition = " when status is deprecated or removed" if "then" in error.schema_path else ""
         span = _span_at(container, key, doc, key_span=True)
         for name in missing:
@@ -222,9 +241,9 @@ def _reason(error: Any, did_you_mean: Any) -> str:
         wanted = expected if isinstance(expected, str) else " or ".join(expected)
         return f"must be {_article(wanted)}; got {_type_name(value)} {_show(value)}"
     if kind in ("anyOf", "oneOf"):
-        options = [sub.get("enum") for sub in expected if isinstance(sub, dict) and "enum" in sub]
-        names = ", ".join(str(v) for group in options for v in group)
-        hint = did_you_mean(str(value), [str(v) for group in options for v in group]) if isinstance(value, str) else ""
+        options = [str(v) for sub in expected if isinstance(sub, dict) for v in sub.get("enum", ())]
+        names = ", ".join(options)
+        hint = did_you_mean(str(value), options) if isinstance(value, str) else ""
         return f"must be one of {names}, or {{pattern: REGEX}}; got {_show(value)}{hint}"
     if kind == "format" and expected == "regex":
         return f"is not a valid regular expression: {_show(value)}"
@@ -236,8 +255,15 @@ def _reason(error: Any, did_you_mean: Any) -> str:
 
 
 def _article(wanted: str) -> str:
-    names = {"object": "a mapping", "array": "a list", "string": "a string", "boolean": "true or false",
-             "integer": "a whole number", "number": "a number", "null": "empty"}
+    names = {
+        "object": "a mapping",
+        "array": "a list",
+        "string": "a string",
+        "boolean": "true or false",
+        "integer": "a whole number",
+        "number": "a number",
+        "null": "empty",
+    }
     return " or ".join(names.get(part.strip(), part) for part in wanted.split(" or "))
 
 
@@ -404,7 +430,11 @@ def _suppressions(data: Mapping[str, Any]) -> tuple[Suppression, ...]:
     if not isinstance(lint, YMap):
         return ()
     codes = _strings(lint, "ignore")
-    return (Suppression(codes=codes, reason=_str(lint, "reason"), span=lint.value_spans.get("ignore", lint.span)),) if codes else ()
+    return (
+        (Suppression(codes=codes, reason=_str(lint, "reason"), span=lint.value_spans.get("ignore", lint.span)),)
+        if codes
+        else ()
+    )
 
 
 def _common(name: str, data: YMap, span: Span) -> dict[str, Any]:
@@ -498,4 +528,3 @@ def _conventions(data: YMap) -> Conventions:
         event_grammar=_str(data, "event_grammar"),
         fields=dict(data.value_spans),
     )
-

@@ -143,7 +143,11 @@ class Taxonomy:
             yield "product", product
 
     def lookup(self, kind: str, name: str) -> Item | None:
-        table: Mapping[str, Item] = {"event": self.events, "attribute": self.attributes, "product": self.products}[kind]
+        table: Mapping[str, Item] = {
+            "event": self.events,
+            "attribute": self.attributes,
+            "product": self.products,
+        }[kind]
         return table.get(name)
 
 

@@ -1,4 +1,4 @@
-"""The schema/ and rules/ folders: inside the wheel when installed, at the checkout's top level in development."""
+"""The schema/ and rules/ folders: inside the wheel when installed, at the top of the checkout otherwise."""
 
 from __future__ import annotations
 

@@ -115,7 +115,7 @@ class _Builder:
 
     def build(self, root: yaml.Node) -> Any:
         try:
-            value, size = self._node(root)
+            value, _ = self._node(root)
         except RecursionError:
             raise TaxonomyError("invalid YAML: nested too deeply", file=self.display) from None
         return value

@@ -82,7 +82,11 @@ def unknown_reference(ctx: LintContext) -> Iterator[Finding]:
     """
     from taxonomy.fuzzy import did_you_mean
 
-    tables = {"event": ctx.taxonomy.events, "attribute": ctx.taxonomy.attributes, "product": ctx.taxonomy.products}
+    tables = {
+        "event": ctx.taxonomy.events,
+        "attribute": ctx.taxonomy.attributes,
+        "product": ctx.taxonomy.products,
+    }
     for kind, item in ctx.taxonomy.items():
         target = item.renamed_to
         if target is None or target in tables[kind]:

@@ -13,8 +13,17 @@ from taxonomy.errors import TaxonomyError
 def list_rules(fmt: str) -> int:
     rules = sorted(codes.load_all().values(), key=lambda r: r.code)
     if fmt == "json":
-        rows = [{"code": r.code, "name": r.name, "severity": r.severity.label, "scope": r.scope,
-                 "fixable": r.fixable, "summary": r.summary} for r in rules]
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.label,
+                "scope": r.scope,
+                "fixable": r.fixable,
+                "summary": r.summary,
+            }
+            for r in rules
+        ]
         click.echo(json.dumps({"version": 1, "rules": rows}, indent=2))
         return 0
     titles = {prefix: title for prefix, (title, _module) in codes.FAMILIES.items()}
@@ -36,10 +45,14 @@ def explain(code: str) -> int:
         from taxonomy.fuzzy import did_you_mean
 
         known = [*codes.REGISTRY, *(r.name for r in codes.REGISTRY.values())]
-        raise TaxonomyError(f"no rule {code!r}{did_you_mean(code, known)}", hint="`taxonomy rules` lists them all") from None
+        raise TaxonomyError(
+            f"no rule {code!r}{did_you_mean(code, known)}", hint="`taxonomy rules` lists them all"
+        ) from None
     click.echo(f"{found.code}  {found.name}")
-    click.echo(f"default severity: {found.severity.label}; run by: taxonomy {found.scope}"
-               + ("; fixable with --fix" if found.fixable else ""))
+    click.echo(
+        f"default severity: {found.severity.label}; run by: taxonomy {found.scope}"
+        + ("; fixable with --fix" if found.fixable else "")
+    )
     click.echo("")
     click.echo(found.doc)
     return 0

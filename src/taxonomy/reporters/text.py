@@ -40,7 +40,8 @@ def _line(finding: Finding, width: int, color: bool) -> str:
     severity = _paint(f"{finding.severity.label:<7}", _COLORS[finding.severity], color)
     rule = REGISTRY.get(finding.code)
     name = _paint(f"[{rule.name}]", "2", color) if rule else ""
-    return f"  {_where(finding):<{width}}  {severity}  {_paint(finding.code, '1', color)}  {finding.message}  {name}".rstrip()
+    code = _paint(finding.code, "1", color)
+    return f"  {_where(finding):<{width}}  {severity}  {code}  {finding.message}  {name}".rstrip()
 
 
 def _count(number: int, word: str) -> str:
@@ -52,5 +53,7 @@ def _summary(report: Report, color: bool) -> str:
     files = _count(s["files"], "file")
     if not s["total"]:
         return _paint(f"No problems found in {files}.", "32", color)
-    parts = [_count(s[key], word) for key, word in (("errors", "error"), ("warnings", "warning"), ("info", "info")) if s[key]]
+    parts = [
+        _count(s[key], word) for key, word in (("errors", "error"), ("warnings", "warning"), ("info", "info")) if s[key]
+    ]
     return _paint(f"Found {_count(s['total'], 'problem')} ({', '.join(parts)}) in {files}.", "1", color)
