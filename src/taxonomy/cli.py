@@ -6,7 +6,6 @@ Only click is imported at start-up; each command imports what it needs when it r
 from __future__ import annotations
 
 import os
-import platform
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -135,6 +134,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.close()  # the reader went away (e.g. `| head`): not an error worth a message
         code = 0
     except Exception as exc:
+        import platform
+
         if os.environ.get("TAXONOMY_DEBUG"):
             import traceback
 
