@@ -111,6 +111,40 @@ def rule_(code: str) -> int:
     return explain(code)
 
 
+@cli.command("diff", context_settings=CONTEXT)
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", *sorted(set(REPORTERS) - {"text", "json", "markdown"})]),
+    default="text",
+    show_default=True,
+    help="text, json and markdown list the changes; the other formats report them as findings (DIF codes).",
+)
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "risky", "none"]),
+    help="Lowest category that fails the run (default: breaking).",
+)
+@click.option("--code", multiple=True, metavar="PATHS", help="Source paths: removals nothing sends are downgraded.")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these codes (DIF001 breaking ... DIF005).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes, e.g. DIF003 to hide safe changes.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: searched upwards).")
+def diff_(old: str | None, new: str | None, fmt: str, **kwargs: Any) -> int:
+    """Every change between two versions of the taxonomy, classified breaking / risky / safe.
+
+    OLD and NEW are each a file, REV:path (git), or a git revision (the taxonomy file at that revision).
+    With one argument, NEW is the working tree; with none, OLD is the merge base with the upstream branch
+    (or HEAD when there is none). Exit 1 when a change reaches --fail-on.
+    """
+    from taxonomy.commands.diff import DiffOptions, diff
+
+    return diff(old, new, DiffOptions(format=fmt, **kwargs))
+
+
 def _redact(text: str) -> str:
     """The Braze API key never reaches the terminal, whatever failed."""
     secret = os.environ.get("BRAZE_API_KEY")

@@ -1,0 +1,139 @@
+"""`taxonomy diff [OLD] [NEW]`: every change between two versions of the taxonomy, classified by whom it breaks."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from taxonomy.errors import TaxonomyError
+
+DIFF_FORMATS = ("text", "json", "markdown")  # diff's own shapes; any other name goes to the shared REPORTERS
+SETTINGS = {"fail-on", "code"}
+
+
+@dataclass(frozen=True)
+class DiffOptions:
+    format: str = "text"
+    output_file: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str | None = None
+    config: str | None = None
+    code: tuple[str, ...] = ()
+
+
+def format_choices() -> list[str]:
+    from taxonomy.reporters import REPORTERS
+
+    return [*DIFF_FORMATS, *sorted(set(REPORTERS) - set(DIFF_FORMATS))]
+
+
+def _section(section: Mapping[str, Any], source: str | None) -> tuple[str | None, tuple[str, ...]]:
+    from taxonomy.fuzzy import did_you_mean
+
+    for key in section:
+        if key not in SETTINGS:
+            raise TaxonomyError(f"unknown setting `diff.{key}`{did_you_mean(key, SETTINGS)}", file=source)
+    fail_on = section.get("fail-on")
+    if fail_on is not None and fail_on not in ("breaking", "risky", "none"):
+        raise TaxonomyError(f"`diff.fail-on` must be breaking, risky or none; got {fail_on!r}", file=source)
+    code = section.get("code", [])
+    if isinstance(code, str):
+        code = [code]
+    if not isinstance(code, list) or not all(isinstance(p, str) for p in code):
+        raise TaxonomyError("`diff.code` must be a list of paths", file=source)
+    return fail_on, tuple(code)
+
+
+def _load(side: Any) -> Any:
+    from taxonomy.loader import load
+
+    try:
+        return load(side.path, source=side.source)
+    except TaxonomyError as exc:
+        if side.label != exc.file:
+            exc.message = f"{exc.message} (in {side.label})"
+        raise
+
+
+def diff(old: str | None, new: str | None, options: DiffOptions) -> int:
+    from taxonomy.commands import taxonomy_path
+    from taxonomy.config import load_config
+    from taxonomy.diff import gitsource
+    from taxonomy.diff.changes import compare
+    from taxonomy.diff.outcome import decide
+    from taxonomy.diff.review import review, usage_from_code
+    from taxonomy.engine import validate_selectors
+
+    config = load_config(options.config).with_cli(select=options.select, ignore=options.ignore)
+    validate_selectors(config)
+    configured_fail_on, configured_code = _section(config.section("diff"), config.source)
+    fail_on = options.fail_on or configured_fail_on or "breaking"
+
+    def default() -> Path:
+        return taxonomy_path(None, config)
+
+    notices: list[str] = []
+    if old is None and new is None:
+        repo = gitsource.Repo.find()
+        path = default()
+        repo.relative(path)
+        commit, label = gitsource.default_base(repo)
+        old_side = gitsource.Side(path, gitsource.GitSource(repo, commit, label), label)
+        new_side = gitsource.resolve(None, path)
+        new_side = dataclasses.replace(new_side, label=f"working tree ({new_side.label})")
+    else:
+        assert old is not None
+        needs_default = _is_ref(old) or new is None or _is_ref(new)
+        path = default() if needs_default else Path(old)
+        old_side = gitsource.resolve(old, path)
+        new_side = gitsource.resolve(new, path)
+        if new is None:
+            new_side = dataclasses.replace(new_side, label=f"working tree ({new_side.label})")
+    old_loaded, new_loaded = _load(old_side), _load(new_side)
+    for side, loaded in ((old_side, old_loaded), (new_side, new_loaded)):
+        problems = [f for f in loaded.findings if f.code.startswith("SCH")]
+        if problems:
+            notices.append(
+                f"{side.label} has {len(problems)} schema problem{'s' if len(problems) != 1 else ''}; "
+                "`taxonomy lint` lists them"
+            )
+
+    code_paths = options.code or configured_code
+    usage = usage_from_code(code_paths) if code_paths else None
+    changes = compare(old_loaded.taxonomy, new_loaded.taxonomy)
+    outcome = decide(review(changes, new_loaded.taxonomy, usage), config, fail_on, old_side.label, new_side.label)
+    files = tuple(dict.fromkeys((*old_loaded.taxonomy.files, *new_loaded.taxonomy.files)))
+    outcome = dataclasses.replace(outcome, files=files, notices=tuple(notices))
+    _emit(outcome, options)
+    return outcome.exit_code
+
+
+def _is_ref(argument: str | None) -> bool:
+    """An argument that is neither an existing file nor REV:path: a revision, whose file is the default one."""
+    return argument is not None and not Path(argument).exists() and ":" not in argument
+
+
+def _emit(outcome: Any, options: DiffOptions) -> None:
+    from taxonomy.reporters import REPORTERS, Report, emit, use_color
+
+    if options.format in DIFF_FORMATS:
+        from taxonomy.diff.render import FORMATS
+
+        render = FORMATS[options.format]
+        if options.output_file:
+            from taxonomy.atomic import write_atomic
+
+            write_atomic(options.output_file, render(outcome, color=False))
+        else:
+            sys.stdout.write(render(outcome, color=use_color(sys.stdout)))
+            sys.stdout.flush()
+        return
+    if options.format not in REPORTERS:
+        raise TaxonomyError(f"unknown format {options.format!r}; use one of {', '.join(format_choices())}")
+    report = Report("diff", outcome.findings, outcome.files, outcome.exit_code, outcome.notices, outcome.extra())
+    emit(report, options.format, options.output_file)
