@@ -120,7 +120,10 @@ def test_no_arguments_uses_the_merge_base_with_the_upstream_branch(repo: Path) -
     result = run_cli("diff", "--format", "json", cwd=repo)
     assert result.code == 0, result.err
     assert ids(result.out) == [("EVENT_ADDED", "events.cart_viewed")]
-    assert "merge base with main -> working tree" in run_cli("diff", cwd=repo).out
+    base = git(repo, "merge-base", "HEAD", "main")[:7]
+    assert (
+        f"taxonomy diff: merge base with main ({base}) -> working tree (taxonomy.yaml)" in run_cli("diff", cwd=repo).out
+    )
 
 
 def test_a_subfolder_finds_the_repository_and_the_configured_file(repo: Path) -> None:
@@ -136,6 +139,7 @@ def test_a_subfolder_finds_the_repository_and_the_configured_file(repo: Path) ->
     ("setup", "args", "message"),
     [
         ("none", ("diff",), "is not inside a git repository"),
+        ("none", ("diff", "taxonomy.yaml", "nope.yaml"), "nope.yaml: file not found (and this folder is not in a git"),
         ("empty", ("diff",), "the git repository has no commits yet"),
         ("repo", ("diff", "no-such-branch"), "'no-such-branch' is neither a file nor a git revision"),
         ("repo", ("diff", "HEAD~5:taxonomy.yaml"), "'HEAD~5' is neither a file nor a git revision"),

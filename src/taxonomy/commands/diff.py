@@ -84,16 +84,11 @@ def diff(old: str | None, new: str | None, options: DiffOptions) -> int:
         repo.relative(path)
         commit, label = gitsource.default_base(repo)
         old_side = gitsource.Side(path, gitsource.GitSource(repo, commit, label), label)
-        new_side = gitsource.resolve(None, path)
-        new_side = dataclasses.replace(new_side, label=f"working tree ({new_side.label})")
     else:
-        assert old is not None
-        needs_default = _is_ref(old) or new is None or _is_ref(new)
-        path = default() if needs_default else Path(old)
-        old_side = gitsource.resolve(old, path)
-        new_side = gitsource.resolve(new, path)
-        if new is None:
-            new_side = dataclasses.replace(new_side, label=f"working tree ({new_side.label})")
+        old_side = gitsource.resolve(old, default)
+    new_side = gitsource.resolve(new, default)
+    if new is None:
+        new_side = dataclasses.replace(new_side, label=f"working tree ({new_side.label})")
     old_loaded, new_loaded = _load(old_side), _load(new_side)
     for side, loaded in ((old_side, old_loaded), (new_side, new_loaded)):
         problems = [f for f in loaded.findings if f.code.startswith("SCH")]
@@ -111,11 +106,6 @@ def diff(old: str | None, new: str | None, options: DiffOptions) -> int:
     outcome = dataclasses.replace(outcome, files=files, notices=tuple(notices))
     _emit(outcome, options)
     return outcome.exit_code
-
-
-def _is_ref(argument: str | None) -> bool:
-    """An argument that is neither an existing file nor REV:path: a revision, whose file is the default one."""
-    return argument is not None and not Path(argument).exists() and ":" not in argument
 
 
 def _emit(outcome: Any, options: DiffOptions) -> None:

@@ -10,6 +10,7 @@ import fnmatch
 import functools
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -80,12 +81,12 @@ class Repo:
     def relative(self, path: Path) -> str:
         """A path as git names it at a revision: relative to the top folder, forward slashes."""
         absolute = path if path.is_absolute() else Path.cwd() / path
-        try:
-            return PurePosixPath(Path(os.path.abspath(absolute)).relative_to(self.top)).as_posix()
-        except ValueError:
-            raise TaxonomyError(
-                f"{display_path(path)} is outside the git repository {display_path(self.top)}"
-            ) from None
+        for candidate in (Path(os.path.abspath(absolute)), absolute.resolve()):
+            try:
+                return PurePosixPath(candidate.relative_to(self.top)).as_posix()
+            except ValueError:
+                continue
+        raise TaxonomyError(f"{display_path(path)} is outside the git repository {display_path(self.top)}")
 
 
 @dataclass
@@ -97,10 +98,12 @@ class GitSource(FileSource):
     label: str  # the revision as the user wrote it, for messages
 
     def _name(self, path: Path) -> str | None:
-        try:
-            return PurePosixPath(Path(os.path.abspath(path)).relative_to(self.repo.top)).as_posix()
-        except ValueError:
-            return None
+        for candidate in (Path(os.path.abspath(path)), path.resolve()):  # resolve: a symlinked working folder
+            try:
+                return PurePosixPath(candidate.relative_to(self.repo.top)).as_posix()
+            except ValueError:
+                continue
+        return None
 
     @functools.cached_property
     def _blobs(self) -> dict[str, str]:
@@ -175,13 +178,24 @@ class Side:
     label: str  # "working tree", "HEAD~1", "old.yaml"
 
 
-def resolve(argument: str | None, default_path: Path, *, repo: Repo | None = None) -> Side:
-    """A command-line argument (or None: the working tree file) as a Side."""
+def resolve(argument: str | None, default_path: Callable[[], Path], *, repo: Repo | None = None) -> Side:
+    """A command-line argument (or None: the working tree file) as a Side.
+
+    `default_path` is called only when needed: for None, and for a bare revision (the taxonomy file at it).
+    """
     if argument is None:
-        return Side(default_path, DISK, display_path(default_path))
+        path = default_path()
+        return Side(path, DISK, display_path(path))
     if Path(argument).exists():  # a file wins over a revision of the same name, as in most git tools
         return Side(Path(argument), DISK, display_path(argument))
-    repo = repo or Repo.find()
+    if repo is None:
+        try:
+            repo = Repo.find()
+        except TaxonomyError:
+            raise TaxonomyError(
+                "file not found (and this folder is not in a git repository, so it is not a revision either)",
+                file=argument,
+            ) from None
     rev, sep, rest = argument.partition(":")
     if sep and rev and rest:
         commit = _commit(repo, rev)
@@ -191,8 +205,9 @@ def resolve(argument: str | None, default_path: Path, *, repo: Repo | None = Non
     if sep and not rest:
         raise TaxonomyError(f"{argument!r}: name the file after the colon (REV:path/to/taxonomy.yaml)")
     commit = _commit(repo, argument)
-    repo.relative(default_path)  # the default file must live in this repository
-    return Side(Path(os.path.abspath(default_path)), GitSource(repo, commit, argument), argument)
+    path = default_path()
+    repo.relative(path)  # the default file must live in this repository
+    return Side(Path(os.path.abspath(path)), GitSource(repo, commit, argument), argument)
 
 
 def _commit(repo: Repo, rev: str) -> str:
@@ -224,7 +239,7 @@ def default_base(repo: Repo) -> tuple[str, str]:
     if upstream is not None:
         base = repo.merge_base("HEAD", upstream)
         if base is not None:
-            return base, f"merge base with {upstream}"
+            return base, f"merge base with {upstream} ({base[:7]})"
     if repo.detached():
         # In CI a detached checkout compared with its own HEAD would always look unchanged: say so instead.
         raise TaxonomyError(
