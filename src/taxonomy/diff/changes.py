@@ -102,7 +102,8 @@ KINDS: dict[str, Kind] = {
         Kind(
             "ITEM_DEPRECATED",
             "risky",
-            f"still sent for now, but {_ITEM} and warehouse models on it need a plan before it goes",
+            "still sent for now, but segments, Canvases, campaign filters and warehouse models on it need a plan "
+            "before it goes",
             ("STATUS_CHANGED", "ITEM_RETIRED"),
         ),
         Kind(
