@@ -50,12 +50,13 @@ def _section(section: Mapping[str, Any], source: str | None) -> tuple[str | None
 
 
 def _load(side: Any) -> Any:
+    from taxonomy.diff.gitsource import GitSource
     from taxonomy.loader import load
 
     try:
         return load(side.path, source=side.source)
     except TaxonomyError as exc:
-        if side.label != exc.file:
+        if isinstance(side.source, GitSource):  # the path alone would point at the working tree's file
             exc.message = f"{exc.message} (in {side.label})"
         raise
 

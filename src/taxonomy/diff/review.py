@@ -111,8 +111,10 @@ def downgrade(change: Change, usage: Usage) -> Change:
 
 def usage_from_code(paths: Sequence[str]) -> Usage:
     """The (kind, name) pairs that the call sites under `paths` send, from the scanner (taxonomy.scan)."""
+    import importlib
+
     try:
-        from taxonomy import scan  # type: ignore[attr-defined]
+        scan: Any = importlib.import_module("taxonomy.scan")
     except ImportError:
         from taxonomy.errors import TaxonomyError
 
@@ -120,5 +122,6 @@ def usage_from_code(paths: Sequence[str]) -> Usage:
             "--code needs the code scanner (taxonomy.scan), which this build does not include yet",
             hint="run without --code; removals are then classified without looking at the code",
         ) from None
-    sites: Any = scan.scan_paths(list(paths))  # pragma: no cover - wired once the scanner lands
+    # Wiring point: adapt to the scanner's API once it lands (call sites with a kind and a resolved name).
+    sites: Any = scan.scan_paths(list(paths))  # pragma: no cover
     return frozenset((str(site.kind), str(site.name)) for site in sites if getattr(site, "name", None))
