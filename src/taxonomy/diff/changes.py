@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -315,13 +315,19 @@ def compare(old: Taxonomy, new: Taxonomy) -> list[Change]:
         out.extend(_items(kind, _table(old, kind), _table(new, kind)))
     old_props = {p.name: p for p in old.purchase_properties}
     new_props = {p.name: p for p in new.purchase_properties}
+    suggestions = _suggest_renames(
+        [p for n, p in old_props.items() if n not in new_props], [p for n, p in new_props.items() if n not in old_props]
+    )
     for name in sorted(old_props.keys() | new_props.keys()):
         path = ("purchases", "properties", name)
         a, b = old_props.get(name), new_props.get(name)
         if a is None and b is not None:
             out.append(Change("PURCHASE_PROPERTY_ADDED", "purchase_property", name, path, "", None, name, None, b.span))
         elif b is None and a is not None:
-            out.append(Change("PURCHASE_PROPERTY_REMOVED", "purchase_property", name, path, "", name, None, a.span))
+            note = _key_rename_note(name, suggestions)
+            out.append(
+                Change("PURCHASE_PROPERTY_REMOVED", "purchase_property", name, path, "", name, None, a.span, None, note)
+            )
         elif a is not None and b is not None:
             out.extend(_property(a, b, ("purchase_property", name), path))
     return sorted(out, key=lambda c: (c.path, c.id, c.field, repr(c.old), repr(c.new)))
@@ -360,7 +366,7 @@ def _items(kind: str, old: Mapping[str, Item], new: Mapping[str, Item]) -> Itera
     yield from renames
     added = [n for n in new if n not in old and n not in renamed_targets]
     removed = [n for n in old if n not in new]
-    suggestions = _suggest_renames(kind, [old[n] for n in removed], [new[n] for n in added])
+    suggestions = _suggest_renames([old[n] for n in removed], [new[n] for n in added])
     for name in sorted(removed):
         item = old[name]
         note = None
@@ -450,6 +456,9 @@ def _properties(
 ) -> Iterator[Change]:
     a_props = {p.name: p for p in old}
     b_props = {p.name: p for p in new}
+    suggestions = _suggest_renames(
+        [p for n, p in a_props.items() if n not in b_props], [p for n, p in b_props.items() if n not in a_props]
+    )
     for name in sorted(a_props.keys() | b_props.keys()):
         sub = (*path, "properties", name)
         a, b = a_props.get(name), b_props.get(name)
@@ -458,7 +467,7 @@ def _properties(
             yield Change(change_id, *entity, sub, "", None, name, None, b.span)
         elif b is None and a is not None:
             change_id = "PROPERTY_REMOVED" if top else "NESTED_KEY_REMOVED"
-            yield Change(change_id, *entity, sub, "", name, None, a.span, None)
+            yield Change(change_id, *entity, sub, "", name, None, a.span, None, _key_rename_note(name, suggestions))
         elif a is not None and b is not None:
             yield from _property(a, b, entity, sub)
 
@@ -556,25 +565,31 @@ def units_in(text: str | None) -> dict[str, frozenset[str]]:
 # ---------------------------------------------------------------------------------------------- renames
 
 
-def _shape(kind: str, item: Item) -> tuple[Any, ...]:
+def _shape(item: Item | Property) -> tuple[Any, ...]:
     if isinstance(item, Event):
         return tuple(sorted((p.name, type_label(p), p.required) for p in item.properties))
-    if isinstance(item, Attribute):
-        return (type_label(item), tuple(sorted(map(str, item.enum or ()))), item.pattern)
+    if isinstance(item, (Attribute, Property)):
+        return (type_label(item), tuple(sorted(map(str, item.enum or ()))), item.pattern, _shape_of_keys(item))
     return ()
 
 
-def _distinctive(item: Item) -> bool:
+def _shape_of_keys(spec: TypeSpec) -> tuple[Any, ...]:
+    return tuple(sorted((p.name, type_label(p)) for p in spec.properties))
+
+
+def _distinctive(item: Item | Property) -> bool:
     """A shape rare enough to pair items on it alone: some properties, an enum or a pattern."""
     if isinstance(item, Event):
         return bool(item.properties)
-    if isinstance(item, Attribute):
+    if isinstance(item, (Attribute, Property)):
         return bool(item.enum or item.pattern or item.properties)
     return False
 
 
-def _suggest_renames(kind: str, removed: list[Item], added: list[Item]) -> dict[str, str]:
+def _suggest_renames(removed: Sequence[Item | Property], added: Sequence[Item | Property]) -> dict[str, str]:
     """removed name -> added name, for pairs of the same kind and shape whose names (or shapes) look alike."""
+    if not removed or not added:
+        return {}
     from rapidfuzz import fuzz
 
     out: dict[str, str] = {}
@@ -582,7 +597,7 @@ def _suggest_renames(kind: str, removed: list[Item], added: list[Item]) -> dict[
     for gone in sorted(removed, key=lambda i: i.name):
         best: tuple[float, str] | None = None
         for new in added:
-            if new.name in taken or _shape(kind, new) != _shape(kind, gone):
+            if new.name in taken or type(new) is not type(gone) or _shape(new) != _shape(gone):
                 continue
             score = fuzz.ratio(gone.name.lower(), new.name.lower())
             if score < 60 and not _distinctive(gone):
@@ -593,6 +608,13 @@ def _suggest_renames(kind: str, removed: list[Item], added: list[Item]) -> dict[
             out[gone.name] = best[1]
             taken.add(best[1])
     return out
+
+
+def _key_rename_note(name: str, suggestions: Mapping[str, str]) -> str | None:
+    target = suggestions.get(name)
+    if target is None:
+        return None
+    return f"looks like a rename to `{target}`: senders and every consumer of `{name}` must move together"
 
 
 def with_category(change: Change, category: Category, reason: str) -> Change:
