@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import glob
 import json
+import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
-from helpers import run_cli, write
+from helpers import run_cli, run_subprocess, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from taxonomy.diff.gitsource import glob_match
 
@@ -86,6 +91,12 @@ def test_rev_dot_path_is_relative_to_the_current_folder(repo: Path) -> None:
     result = run_cli("diff", "HEAD~1:./growth.yaml", "HEAD:./growth.yaml", "--format", "json", cwd=repo / "teams")
     assert result.code == 1, result.err
     assert ids(result.out) == [("ENUM_VALUE_REMOVED", "events.referral_sent.properties.channel")]
+
+
+def test_as_a_real_process(repo: Path) -> None:
+    result = run_subprocess("diff", "HEAD~1", "HEAD", "--format", "markdown", cwd=repo)
+    assert result.code == 1, result.err
+    assert "| 🔴 breaking | `EVENT_REMOVED` | `events.checkout_begun` |" in result.out
 
 
 def test_one_ref_against_the_working_tree(repo: Path) -> None:
@@ -207,3 +218,34 @@ def test_an_include_missing_at_the_revision(repo: Path) -> None:
 )
 def test_glob_match_follows_glob_glob(pattern: str, path: str, matches: bool) -> None:
     assert glob_match(tuple(pattern.split("/")), tuple(path.split("/"))) is matches
+
+
+SEGMENTS = st.sampled_from(["teams", "a", "b.yaml", "c.yml", ".hidden.yaml", "x.yaml"])
+PATTERN_SEGMENTS = st.sampled_from(["teams", "a", "*.yaml", "*", "**", "?.yaml", "[ab]*", "x.yaml"])
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(st.lists(SEGMENTS, min_size=1, max_size=3), min_size=1, max_size=6),
+    st.lists(PATTERN_SEGMENTS, min_size=1, max_size=3),
+)
+def test_glob_match_agrees_with_glob_glob_on_disk(files: list[list[str]], pattern: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        made: set[str] = set()
+        for parts in files:
+            target = root.joinpath(*parts)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.touch()
+            except (FileExistsError, NotADirectoryError, IsADirectoryError):
+                continue  # a name used both as a folder and as a file: skip it
+            made.add("/".join(parts))
+        on_disk = {
+            Path(p).relative_to(root).as_posix()
+            for p in glob.glob(str(root.joinpath(*pattern)), recursive=True)
+            if not p.endswith(os.sep) and Path(p).is_file()  # "x/" is glob's answer for a folder
+        }
+        listed = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+        matched = {name for name in listed if glob_match(tuple(pattern), tuple(name.split("/")))}
+        assert matched == on_disk

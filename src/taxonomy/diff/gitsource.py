@@ -163,7 +163,9 @@ def glob_match(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:
         return not path
     head, rest = pattern[0], pattern[1:]
     if head == "**":
-        return any(glob_match(rest, path[i:]) for i in range(len(path) + 1))
+        # `**` spans folders, never hidden ones; last in a pattern it must span at least the file itself.
+        spans = range(len(path) + 1) if rest else range(1, len(path) + 1)
+        return any(glob_match(rest, path[i:]) and not any(part.startswith(".") for part in path[:i]) for i in spans)
     if not path or (path[0].startswith(".") and not head.startswith(".")):
         return False  # like glob: wildcards do not match hidden names
     return fnmatch.fnmatchcase(path[0], head) and glob_match(rest, path[1:])
