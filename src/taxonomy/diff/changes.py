@@ -592,15 +592,20 @@ def _suggest_renames(removed: Sequence[Item | Property], added: Sequence[Item | 
         return {}
     from rapidfuzz import fuzz
 
+    # Bucket the added items by shape once: comparing every removed item with every added one is quadratic.
+    buckets: dict[tuple[Any, ...], list[Item | Property]] = {}
+    for new in added:
+        buckets.setdefault((type(new).__name__, _shape(new)), []).append(new)
     out: dict[str, str] = {}
     taken: set[str] = set()
     for gone in sorted(removed, key=lambda i: i.name):
         best: tuple[float, str] | None = None
-        for new in added:
-            if new.name in taken or type(new) is not type(gone) or _shape(new) != _shape(gone):
+        distinctive = _distinctive(gone)
+        for new in buckets.get((type(gone).__name__, _shape(gone)), ()):
+            if new.name in taken:
                 continue
             score = fuzz.ratio(gone.name.lower(), new.name.lower())
-            if score < 60 and not _distinctive(gone):
+            if score < 60 and not distinctive:
                 continue
             if best is None or score > best[0] or (score == best[0] and new.name < best[1]):
                 best = (score, new.name)
