@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taxonomy.diff.changes import KINDS, Change, compare
+from taxonomy.diff.changes import KINDS, Change, _unit_words, compare, units_in
 from taxonomy.loader import load
 from taxonomy.model import Taxonomy
 
@@ -121,3 +121,14 @@ def test_swapping_the_sides_mirrors_every_change(a_data: dict[str, Any], b_data:
     for change in forward:
         partner = back[change.key()].pop()
         assert partner.id in KINDS[change.id].inverse, (change, partner)
+
+
+@given(
+    st.text(max_size=60), st.sampled_from(sorted(_unit_words()[0])), st.text(alphabet=" .,;()", min_size=1, max_size=3)
+)
+def test_units_are_found_whatever_surrounds_them(prefix: str, word: str, gap: str) -> None:
+    dimension, unit = _unit_words()[0][word]
+    text = f"{prefix}{gap}{word}{gap}"
+    assert unit in units_in(text).get(dimension, frozenset())
+    if text.isascii():  # case does not matter (non-ASCII case mappings can change the length)
+        assert units_in(text.upper()) == units_in(text)

@@ -538,8 +538,8 @@ def _bound(old: float | None, new: float | None, lower_bound: bool) -> str:
 
 
 @functools.cache
-def _unit_words() -> dict[str, tuple[str, str]]:
-    """word -> (dimension, unit), from rules/units.yaml."""
+def _unit_words() -> tuple[dict[str, tuple[str, str]], re.Pattern[str]]:
+    """word -> (dimension, unit), from rules/units.yaml, and one regex that finds any of the words."""
     from taxonomy.resources import load_rule_pack
 
     table: dict[str, tuple[str, str]] = {}
@@ -547,18 +547,20 @@ def _unit_words() -> dict[str, tuple[str, str]]:
         for unit, words in units.items():
             for word in words:
                 table[str(word).lower()] = (str(dimension), str(unit))
-    return table
+    longest_first = sorted(table, key=len, reverse=True)  # "user's currency" before "user"
+    pattern = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, longest_first)) + r")(?![\w'])")
+    return table, pattern
 
 
 def units_in(text: str | None) -> dict[str, frozenset[str]]:
     """The units a description names, by dimension: "Duration in seconds" -> {"time": {"seconds"}}."""
     if not text:
         return {}
-    lowered = text.lower().replace("’", "'")
+    table, pattern = _unit_words()
     found: dict[str, set[str]] = {}
-    for word, (dimension, unit) in _unit_words().items():
-        if re.search(rf"(?<![\w']){re.escape(word)}(?![\w'])", lowered):
-            found.setdefault(dimension, set()).add(unit)
+    for word in pattern.findall(text.lower().replace("’", "'")):
+        dimension, unit = table[word]
+        found.setdefault(dimension, set()).add(unit)
     return {d: frozenset(u) for d, u in found.items()}
 
 
