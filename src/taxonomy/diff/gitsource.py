@@ -53,6 +53,12 @@ class Repo:
         here = (cwd or Path.cwd()).resolve()
         result = git(["rev-parse", "--show-toplevel"], here)
         if result.returncode != 0:
+            if "not a git repository" not in result.stderr.decode("utf-8", "replace"):
+                # e.g. "detected dubious ownership": git's own words say what to do
+                raise TaxonomyError(
+                    f"git: {_err(result)}",
+                    hint="`git rev-parse --show-toplevel` in this folder shows the whole message",
+                )
             raise TaxonomyError(
                 f"{display_path(here)} is not inside a git repository",
                 hint="pass two taxonomy files (taxonomy diff OLD.yaml NEW.yaml)",
