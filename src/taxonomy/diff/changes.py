@@ -300,7 +300,6 @@ class Change:
 
 # ---------------------------------------------------------------------------------------------- compare
 
-_SECTIONS = (("event", "events"), ("attribute", "attributes"), ("product", "products"))
 _ITEM_IDS = {"event": "EVENT", "attribute": "ATTRIBUTE", "product": "PRODUCT"}
 
 
@@ -311,7 +310,7 @@ def _item_path(kind: str, name: str) -> tuple[str, ...]:
 def compare(old: Taxonomy, new: Taxonomy) -> list[Change]:
     """Every change from `old` to `new`, in a stable order (by path, then id)."""
     out: list[Change] = []
-    for kind, _section in _SECTIONS:
+    for kind in _ITEM_IDS:
         out.extend(_items(kind, _table(old, kind), _table(new, kind)))
     old_props = {p.name: p for p in old.purchase_properties}
     new_props = {p.name: p for p in new.purchase_properties}
