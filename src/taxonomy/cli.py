@@ -118,10 +118,13 @@ def rule_(code: str) -> int:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["text", "json", "markdown", *sorted(set(REPORTERS) - {"text", "json", "markdown"})]),
-    default="text",
+    multiple=True,
+    default=("text",),
     show_default=True,
-    help="text, json and markdown list the changes; the other formats report them as findings (DIF codes).",
+    metavar="FORMAT[:FILE]",
+    help="text, json, markdown list the changes; "
+    f"{', '.join(sorted(set(REPORTERS) - {'text', 'json', 'markdown'})) or 'the shared formats'} report them as "
+    "findings (DIF codes). Repeatable; FORMAT:FILE writes that one to FILE.",
 )
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.option(
@@ -133,7 +136,7 @@ def rule_(code: str) -> int:
 @click.option("--select", multiple=True, metavar="CODES", help="Only these codes (DIF001 breaking ... DIF005).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes, e.g. DIF003 to hide safe changes.")
 @click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: searched upwards).")
-def diff_(old: str | None, new: str | None, fmt: str, **kwargs: Any) -> int:
+def diff_(old: str | None, new: str | None, fmt: tuple[str, ...], **kwargs: Any) -> int:
     """Every change between two versions of the taxonomy, classified breaking / risky / safe.
 
     OLD and NEW are each a file, REV:path (git), or a git revision (the taxonomy file at that revision).

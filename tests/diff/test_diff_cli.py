@@ -256,3 +256,30 @@ def test_a_missing_file_is_a_usage_error(files: Path) -> None:
     result = run_cli("diff", "old.yaml", "nope.yaml", cwd=files)
     assert result.code == 2
     assert "Traceback" not in result.err
+
+
+def test_several_formats_in_one_run(files: Path) -> None:
+    result = run_cli(
+        "diff", "old.yaml", "new.yaml", "-f", "text", "-f", "markdown:comment.md", "-f", "json:c.json", cwd=files
+    )
+    assert result.code == 1
+    assert result.out.startswith("taxonomy diff: old.yaml -> new.yaml\n")
+    assert (files / "comment.md").read_text(encoding="utf-8").startswith("### Taxonomy changes")
+    assert json.loads((files / "c.json").read_text(encoding="utf-8"))["version"] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-f", "text", "-f", "json"), "only one format can go to the terminal"),
+        (("-f", "jsno"), "unknown format 'jsno' (did you mean `json`?)"),
+        (("-f", "json:"), "names no file"),
+        (("-f", "json:a", "-f", "markdown:a"), "two formats would write to the same file"),
+        (("-f", "json:a", "-o", "b"), "every format already names its file"),
+    ],
+)
+def test_bad_format_routes_are_usage_errors(files: Path, args: tuple[str, ...], message: str) -> None:
+    result = run_cli("diff", "old.yaml", "new.yaml", *args, cwd=files)
+    assert result.code == 2
+    assert message in result.err
+    assert not (files / "a").exists()

@@ -17,7 +17,7 @@ SETTINGS = {"fail-on", "code"}
 
 @dataclass(frozen=True)
 class DiffOptions:
-    format: str = "text"
+    format: str | tuple[str, ...] = "text"  # one or several: NAME (terminal / --output-file) or NAME:FILE
     output_file: str | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -74,6 +74,7 @@ def diff(old: str | None, new: str | None, options: DiffOptions) -> int:
     validate_selectors(config)
     configured_fail_on, configured_code = _section(config.section("diff"), config.source)
     fail_on = options.fail_on or configured_fail_on or "breaking"
+    routes(options.format, options.output_file)  # a bad --format fails before any git or file work
 
     def default() -> Path:
         return taxonomy_path(None, config)
@@ -109,22 +110,52 @@ def diff(old: str | None, new: str | None, options: DiffOptions) -> int:
     return outcome.exit_code
 
 
+def routes(formats: str | tuple[str, ...], output_file: str | None) -> list[tuple[str, str | None]]:
+    """(format, file or None for the terminal) for each --format; at most one goes to the terminal."""
+    from taxonomy.fuzzy import did_you_mean
+
+    choices = format_choices()
+    routed: list[tuple[str, str | None]] = []
+    for spec in [formats] if isinstance(formats, str) else list(formats or ("text",)):
+        name, sep, path = spec.partition(":")
+        if name not in choices:
+            raise TaxonomyError(
+                f"unknown format {name!r}{did_you_mean(name, choices)}; use one of {', '.join(choices)}"
+            )
+        if sep and not path:
+            raise TaxonomyError(f"format {spec!r} names no file; write {name}:FILE or leave out the colon")
+        routed.append((name, path or None))
+    bare = [i for i, (_name, path) in enumerate(routed) if path is None]
+    if len(bare) > 1:
+        raise TaxonomyError(
+            "only one format can go to the terminal (or --output-file)",
+            hint="send the others to files: --format markdown:comment.md",
+        )
+    if output_file:
+        if not bare:
+            raise TaxonomyError("--output-file given, but every format already names its file")
+        routed[bare[0]] = (routed[bare[0]][0], output_file)
+    paths = [path for _name, path in routed if path]
+    if len(paths) != len(set(paths)):
+        raise TaxonomyError("two formats would write to the same file")
+    return routed
+
+
 def _emit(outcome: Any, options: DiffOptions) -> None:
-    from taxonomy.reporters import REPORTERS, Report, emit, use_color
+    from taxonomy.atomic import write_atomic
+    from taxonomy.diff.render import FORMATS
+    from taxonomy.reporters import Report, renderer, use_color
 
-    if options.format in DIFF_FORMATS:
-        from taxonomy.diff.render import FORMATS
-
-        render = FORMATS[options.format]
-        if options.output_file:
-            from taxonomy.atomic import write_atomic
-
-            write_atomic(options.output_file, render(outcome, color=False))
-        else:
-            sys.stdout.write(render(outcome, color=use_color(sys.stdout)))
-            sys.stdout.flush()
-        return
-    if options.format not in REPORTERS:
-        raise TaxonomyError(f"unknown format {options.format!r}; use one of {', '.join(format_choices())}")
     report = Report("diff", outcome.findings, outcome.files, outcome.exit_code, outcome.notices, outcome.extra())
-    emit(report, options.format, options.output_file)
+    routed = routes(options.format, options.output_file)
+    # Files first, then the terminal: a report on screen means every file is written.
+    for name, path in sorted(routed, key=lambda route: route[1] is None):
+        color = path is None and use_color(sys.stdout)
+        # diff's own formats read the changes; the shared ones read the findings
+        own = name in DIFF_FORMATS
+        text = FORMATS[name](outcome, color=color) if own else renderer(name)(report, color=color)
+        if path:
+            write_atomic(path, text)
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
