@@ -111,6 +111,24 @@ def rule_(code: str) -> int:
     return explain(code)
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the output to this file.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: searched upwards).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write .taxonomy-cache/.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), help="Worker processes (0: automatic).")
+def scan(paths: tuple[str, ...], fmt: str, output_file: str | None, config: str | None, no_cache: bool,
+         jobs: int | None) -> int:  # fmt: skip
+    """List every Braze SDK call site in source code: events, purchases, attributes, identify, flush.
+
+    PATHS are files or folders (default: the current folder); .gitignore and [scan] include/exclude apply.
+    """
+    from taxonomy.commands.scan import scan as run
+
+    return run(paths, fmt, output_file, config, no_cache, jobs)
+
+
 def _redact(text: str) -> str:
     """The Braze API key never reaches the terminal, whatever failed."""
     secret = os.environ.get("BRAZE_API_KEY")
