@@ -129,6 +129,22 @@ def scan(paths: tuple[str, ...], fmt: str, output_file: str | None, config: str 
     return run(paths, fmt, output_file, config, no_cache, jobs)
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--taxonomy", "taxonomy_file", type=click.Path(dir_okay=False), help="The taxonomy file.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write .taxonomy-cache/.")
+@report_options
+def check(paths: tuple[str, ...], taxonomy_file: str | None, no_cache: bool, **kwargs: Any) -> int:
+    """Hold the code's SDK call sites against the taxonomy: undeclared, unused, wrong properties and types.
+
+    PATHS default to the project root (the settings file's folder, else the taxonomy file's); only a scan of the
+    whole project reports items that are never sent. Silence one line with `// taxonomy: ignore[CODE]`.
+    """
+    from taxonomy.commands.check import check as run
+
+    return run(paths, taxonomy_file, _report_options(kwargs), no_cache)
+
+
 def _redact(text: str) -> str:
     """The Braze API key never reaches the terminal, whatever failed."""
     secret = os.environ.get("BRAZE_API_KEY")

@@ -36,12 +36,12 @@ def _value_from(raw: Any) -> Value:
 def _site_to(site: CallSite) -> list[Any]:
     types = [list(p) for p in site.property_types]
     return [site.line, site.column, site.sdk, site.kind, site.op, site.name, site.expr, list(site.properties),
-            site.via, types, site.value_type, site.value, list(site.pending)]  # fmt: skip
+            site.via, types, site.value_type, site.value, site.properties_known, list(site.pending)]  # fmt: skip
 
 
 def _site_from(raw: list[Any], file: str, language: str) -> CallSite:
     return CallSite(file, raw[0], raw[1], language, raw[2], raw[3], raw[4], raw[5], raw[6], tuple(raw[7]), raw[8],
-                    tuple((k, t) for k, t in raw[9]), raw[10], raw[11], tuple(raw[12]))  # fmt: skip
+                    tuple((k, t) for k, t in raw[9]), raw[10], raw[11], raw[12], tuple(raw[13]))  # fmt: skip
 
 
 def outcome_to(outcome: FileOutcome) -> dict[str, Any]:

@@ -63,7 +63,9 @@ def scan_paths(
     if settings.cache if use_cache is None else use_cache:
         from taxonomy.scan.cache import ScanCache, cache_key
 
-        cache = ScanCache(config.root.absolute(), cache_key(_rules_fingerprint(), settings, sorted(sigs.needles)))
+        cache = ScanCache(
+            config.root.absolute(), cache_key(_rules_fingerprint(), _settings_key(settings), sorted(sigs.needles))
+        )
     outcomes: dict[str, FileOutcome] = {}
     todo: list[tuple[str, str, str, str]] = []  # absolute, relative, language, adapter
     stats: dict[str, tuple[int, int]] = {}
@@ -129,6 +131,11 @@ def _rules_fingerprint() -> tuple[tuple[str, int, int], ...]:
         info = path.stat()
         out.append((path.name, info.st_mtime_ns, info.st_size))
     return tuple(out)
+
+
+def _settings_key(settings: ScanSettings) -> tuple[object, ...]:
+    return (settings.include, settings.exclude, settings.packs, settings.max_size, settings.languages,
+            tuple(w.describe() for w in settings.wrappers))  # fmt: skip
 
 
 def _workers(count: int, jobs: int) -> int:

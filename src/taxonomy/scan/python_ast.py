@@ -169,10 +169,10 @@ class _Context:
                 k = self.value(key, depth + 1)
                 if k.type == "string":
                     entries.append((str(k.literal), self.value(val, depth + 1)))
-            return Value("object", expr=self.text(node), keys=tuple(entries))
+            return Value("object", expr=self.text(node), keys=tuple(entries), pos=(node.lineno, self.column(node)))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
             entries = [(k.arg, self.value(k.value, depth + 1)) for k in node.keywords if k.arg]
-            return Value("object", expr=self.text(node), keys=tuple(entries))
+            return Value("object", expr=self.text(node), keys=tuple(entries), pos=(node.lineno, self.column(node)))
         if isinstance(node, ast.List | ast.Tuple):
             return Value("array", expr=self.text(node), items=tuple(self.value(e, depth + 1) for e in node.elts))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):

@@ -26,6 +26,7 @@ class Value:
     keys: tuple[tuple[str, Value], ...] = ()  # object entries whose keys are literal
     items: tuple[Value, ...] = ()  # array items; or the parts of a "concat"
     ref: str | None = None  # dotted constant name for "ref" (e.g. "Events.SIGNED_UP")
+    pos: tuple[int, int] | None = None  # line, column of an object literal (payload entries are reported there)
 
     @staticmethod
     def dynamic(expr: str) -> Value:
@@ -72,6 +73,7 @@ class CallSite:
     property_types: tuple[tuple[str, str], ...] = ()  # literal key -> literal value type
     value_type: str | None = None  # the literal type of an attribute's value
     value: Literal = None  # the literal value itself (for enum checks)
+    properties_known: bool = True  # the properties argument is absent or a literal object (all its keys are known)
     pending: tuple[str, ...] = ()  # unresolved name parts: "s:text" literal, "r:Dotted.Name" constant reference
 
     def to_json(self) -> dict[str, Any]:

@@ -89,8 +89,16 @@ def scan_source(data: bytes, outcome: FileOutcome, adapter_spec: str, sigs: Sign
 
 
 def pick(args: tuple[Arg, ...], refs: tuple[int | str, ...]) -> Value | None:
-    """The argument a signature role points at: by position (unlabelled arguments) or by label."""
+    """The argument a signature role points at: by position (unlabelled arguments), by label, or a key of an
+    object argument (`"0.name"`: the `name` key of the object literal at position 0)."""
     for ref in refs:
+        if isinstance(ref, str) and "." in ref:
+            head, _, key = ref.partition(".")
+            holder = pick(args, (int(head) if head.isdigit() else head,))
+            found = holder.get(key) if holder is not None and holder.type == "object" else None
+            if found is not None:
+                return found
+            continue
         if isinstance(ref, int):
             if ref < len(args) and (args[ref].label is None or ref == 0):
                 return args[ref].value
@@ -170,6 +178,7 @@ def build_sites(call: RawCall, sig: Signature, file: str, language: str) -> list
         property_types=types,
         value_type=value_type,
         value=literal,
+        properties_known=props_value is None or props_value.type in ("object", "null"),
         pending=pending,
     )
     sites = [site]
@@ -227,15 +236,19 @@ def payload_sites(payload: Value, line: int, column: int, file: str, language: s
     """A /users/track body literal: {"events": [...], "attributes": [...], "purchases": [...]}."""
     sites: list[CallSite] = []
 
-    def add(kind: str, op: str, name_value: Value | None, props: Value | None, value: Value | None = None) -> None:
+    def add(
+        kind: str, op: str, entry: Value, name_value: Value | None, props: Value | None, value: Value | None = None
+    ) -> None:
         name, expr, pending = name_of(name_value)
+        at_line, at_column = entry.pos or (line, column)
         keys, types = _properties(props)
         value_type, literal = _scalar(value)
+        known = props is None or props.type == "object"
         sites.append(
             CallSite(
                 file=file,
-                line=line,
-                column=column,
+                line=at_line,
+                column=at_column,
                 language=language,
                 sdk="braze",
                 kind=kind,
@@ -247,15 +260,17 @@ def payload_sites(payload: Value, line: int, column: int, file: str, language: s
                 property_types=types,
                 value_type=value_type,
                 value=literal,
+                properties_known=known,
                 pending=pending,
             )
         )
 
     for entry in _objects(payload.get("events")):
-        add("event", "log", entry.get("name"), entry.get("properties"))
+        add("event", "log", entry, entry.get("name"), entry.get("properties"))
     for entry in _objects(payload.get("purchases")):
-        add("purchase", "log", entry.get("product_id"), entry.get("properties"))
+        add("purchase", "log", entry, entry.get("product_id"), entry.get("properties"))
     for entry in _objects(payload.get("attributes")):
+        at = entry.pos or (line, column)
         for key, value in entry.keys:
             if key in _PAYLOAD_CONTROL:
                 continue
@@ -263,8 +278,8 @@ def payload_sites(payload: Value, line: int, column: int, file: str, language: s
                 sites.append(
                     CallSite(
                         file,
-                        line,
-                        column,
+                        at[0],
+                        at[1],
                         language,
                         "braze",
                         "standard_attribute",
@@ -289,7 +304,7 @@ def payload_sites(payload: Value, line: int, column: int, file: str, language: s
                     op = "nested"
             elif value.type == "array" and any(i.type == "object" for i in value.items):
                 op = "nested"
-            add("attribute", op, Value("string", key), None, shown)
+            add("attribute", op, entry, Value("string", key), None, shown)
     return sites
 
 

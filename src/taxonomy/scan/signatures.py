@@ -46,7 +46,7 @@ PACKS = ("segment", "mparticle")  # optional, off by default
 ArgRef = int | str  # a position (0-based) or a label
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Signature:
     sdk: str
     method: str
@@ -60,6 +60,12 @@ class Signature:
     standard: str | None = None  # canonical key of a standard attribute
     expand: str | None = None  # "attributes": each literal key of `properties` is also an attribute call site
     via: str | None = None  # the declared wrapper, as the user wrote it
+
+    def describe(self) -> tuple[object, ...]:
+        """A stable description (cache keys must not depend on set ordering or object identity)."""
+        args = tuple(sorted((role, tuple(map(str, refs))) for role, refs in self.args.items()))
+        return (self.sdk, self.method, self.kind, self.op, tuple(sorted(self.languages)), self.receivers,
+                self.bare, args, self.standard, self.expand, self.via)  # fmt: skip
 
     def matches_receiver(self, receiver: str | None) -> bool:
         if receiver is None or receiver == "":

@@ -328,7 +328,7 @@ class JavaScriptAdapter(TreeSitterAdapter):
                     entries.append((name, self.value(val, ctx, depth + 1)))
             elif child.type == "shorthand_property_identifier":
                 entries.append((node_text(child), Value.dynamic(node_text(child))))
-        return Value("object", expr=node_text(node), keys=tuple(entries))
+        return Value("object", expr=node_text(node), keys=tuple(entries), pos=ctx.column(node))
 
 
 JAVASCRIPT = JavaScriptAdapter("javascript", "javascript")
