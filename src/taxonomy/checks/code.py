@@ -185,7 +185,8 @@ def removed_sent(ctx: CheckContext) -> Iterator[Finding]:
 def _declared_properties(ctx: CheckContext, site: CallSite) -> tuple[Property, ...] | None:
     if site.kind == "event" and site.name is not None:
         event = ctx.taxonomy.events.get(site.name)
-        return event.properties if event is not None else None
+        # a deprecated or removed event is reported as such; its properties are beside the point
+        return event.properties if event is not None and event.is_live else None
     if site.kind == "purchase":
         return ctx.taxonomy.purchase_properties
     return None

@@ -55,7 +55,7 @@ def project_root(has_config: bool, config_root: Path, taxonomy: Path) -> Path:
 def apply_inline(
     findings: list[Finding], result: object, display: dict[str, str], project: Path, config: object
 ) -> tuple[list[Finding], list[Finding]]:
-    """Drop findings silenced by `taxonomy: ignore[CODE]` on their line or the line above; report the
+    """Drop findings silenced by `taxonomy: ignore[CODE]` on their line (after the code) or alone on the line above; report the
     suppressions that name unknown codes (COD013) or silence nothing (COD014)."""
     from taxonomy import codes
     from taxonomy.checks.code import unknown_suppression, unused_suppression
@@ -82,7 +82,7 @@ def apply_inline(
                     )
                 )
                 continue
-            for line in (sup.line, sup.line + 1):
+            for line in (sup.line, sup.line + 1) if sup.standalone else (sup.line,):
                 by_place.setdefault((shown, line), []).append((index, rule.code))
     kept: list[Finding] = []
     for finding in findings:

@@ -55,7 +55,7 @@ def outcome_to(outcome: FileOutcome) -> dict[str, Any]:
     if outcome.constants:
         out["c"] = {k: _value_to(v) for k, v in outcome.constants.items()}
     if outcome.suppressions:
-        out["u"] = [[s.line, s.column, list(s.codes)] for s in outcome.suppressions]
+        out["u"] = [[s.line, s.column, list(s.codes), s.standalone] for s in outcome.suppressions]
     return out
 
 
@@ -68,7 +68,7 @@ def outcome_from(raw: dict[str, Any], file: str) -> FileOutcome:
         skipped=raw.get("k"),
         parsed=bool(raw.get("p")),
         constants={k: _value_from(v) for k, v in raw.get("c", {}).items()},
-        suppressions=[Suppressed(file, line, col, tuple(codes)) for line, col, codes in raw.get("u", [])],
+        suppressions=[Suppressed(file, ln, col, tuple(codes), alone) for ln, col, codes, alone in raw.get("u", [])],
     )
 
 

@@ -109,6 +109,7 @@ class Suppressed:
     line: int  # the line of the comment
     column: int
     codes: tuple[str, ...]
+    standalone: bool = True  # alone on its line: covers the next line; after code: covers its own line only
 
 
 @dataclass(frozen=True)

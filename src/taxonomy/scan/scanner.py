@@ -82,9 +82,11 @@ def scan_source(data: bytes, outcome: FileOutcome, adapter_spec: str, sigs: Sign
     if b"taxonomy:" in data:
         for match in SUPPRESSION.finditer(data):
             line = data.count(b"\n", 0, match.start()) + 1
-            column = match.start() - (data.rfind(b"\n", 0, match.start()) + 1) + 1
+            line_start = data.rfind(b"\n", 0, match.start()) + 1
+            column = match.start() - line_start + 1
             codes = tuple(c.strip().upper() for c in match.group(1).decode("utf-8", "replace").split(",") if c.strip())
-            outcome.suppressions.append(Suppressed(outcome.file, line, column, codes))
+            before = data[line_start : match.start()].strip(b" \t/*#-!<")
+            outcome.suppressions.append(Suppressed(outcome.file, line, column, codes, standalone=not before))
     return outcome
 
 
