@@ -205,10 +205,36 @@ def test_severity_settings_apply_to_shared_findings(files: Path, monkeypatch: py
     assert diff("old.yaml", "new.yaml", DiffOptions(format="findings-json", output_file="r.json")) == 0
 
 
-def test_code_paths_need_the_scanner(files: Path) -> None:
-    result = run_cli("diff", "old.yaml", "new.yaml", "--code", "src", cwd=files)
-    assert result.code == 2
-    assert "--code needs the code scanner" in result.err
+def test_code_paths_downgrade_removals_nothing_sends(files: Path) -> None:
+    write(
+        files / "web" / "player.ts",
+        'import * as braze from "@braze/web-sdk";\nbraze.logCustomEvent("video_watched");\n',
+    )
+    result = run_cli("diff", "old.yaml", "new.yaml", "--code", "web", "-f", "json", cwd=files)
+    assert result.code == 0, result.err  # the only breaking change is a removal that no call site sends
+    removed = next(c for c in json.loads(result.out)["changes"] if c["id"] == "EVENT_REMOVED")
+    assert removed["category"] == "risky" and removed["downgraded_from"] == "breaking"
+    assert "no call site in the scanned code sends the event `checkout_begun`" in removed["reason"]
+    text = run_cli("diff", "old.yaml", "new.yaml", "--code", "web", cwd=files).out
+    assert "note: --code: 1 call site in 1 file" in text
+
+
+def test_code_paths_keep_removals_that_are_still_sent(files: Path) -> None:
+    write(
+        files / "web" / "checkout.ts",
+        'import * as braze from "@braze/web-sdk";\nbraze.logCustomEvent("checkout_begun");\n',
+    )
+    write(files / ".taxonomy.toml", '[diff]\ncode = ["web"]\n')
+    result = run_cli("diff", "old.yaml", "new.yaml", "-f", "json", cwd=files)
+    assert result.code == 1
+    removed = next(c for c in json.loads(result.out)["changes"] if c["id"] == "EVENT_REMOVED")
+    assert removed["category"] == "breaking" and "downgraded_from" not in removed
+
+
+def test_a_dynamic_event_name_keeps_every_event_removal(files: Path) -> None:
+    write(files / "web" / "any.ts", 'import * as braze from "@braze/web-sdk";\nbraze.logCustomEvent(name);\n')
+    result = run_cli("diff", "old.yaml", "new.yaml", "--code", "web", "-f", "json", cwd=files)
+    assert result.code == 1  # `name` could be checkout_begun
 
 
 def test_removals_nothing_sends_are_downgraded(files: Path) -> None:
@@ -226,12 +252,17 @@ def test_removals_nothing_sends_are_downgraded(files: Path) -> None:
     assert {e.change.id: e.change.category for e in reviewed.entries}["EVENT_REMOVED"] == "risky"
 
 
-def test_property_removal_follows_its_event_usage(tmp_path: Path) -> None:
+def test_property_removal_follows_its_usage(tmp_path: Path) -> None:
     old = load(write(tmp_path / "a.yaml", "version: 1\nevents:\n  e: {properties: {p: {type: string}}}\n")).taxonomy
     new = load(write(tmp_path / "b.yaml", "version: 1\nevents:\n  e: {}\n")).taxonomy
     (change,) = compare(old, new)
-    assert downgrade(change, frozenset({("event", "e")})).category == "breaking"
-    assert downgrade(change, frozenset()).category == "risky"
+    assert downgrade(change, frozenset()).category == "risky"  # the event itself is not sent
+    sent_without_p = downgrade(change, frozenset({("event", "e")}))
+    assert sent_without_p.category == "risky"
+    assert sent_without_p.reason.startswith("no call site in the scanned code sends the property `p` of the event `e`")
+    assert downgrade(change, frozenset({("event", "e"), ("property", "e.p")})).category == "breaking"
+    assert downgrade(change, frozenset({("event", "e"), ("property", "e.*")})).category == "breaking"
+    assert downgrade(change, frozenset({("event", "*")})).category == "breaking"
 
 
 def test_downgraded_changes_say_so_in_json(files: Path) -> None:

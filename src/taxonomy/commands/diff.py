@@ -101,7 +101,10 @@ def diff(old: str | None, new: str | None, options: DiffOptions) -> int:
             )
 
     code_paths = options.code or configured_code
-    usage = usage_from_code(code_paths) if code_paths else None
+    usage = None
+    if code_paths:
+        usage, code_notices = usage_from_code(code_paths, config)
+        notices.extend(code_notices)
     changes = compare(old_loaded.taxonomy, new_loaded.taxonomy)
     outcome = decide(review(changes, new_loaded.taxonomy, usage), config, fail_on, old_side.label, new_side.label)
     files = tuple(dict.fromkeys((*old_loaded.taxonomy.files, *new_loaded.taxonomy.files)))

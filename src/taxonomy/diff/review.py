@@ -4,9 +4,9 @@
 each with a reason or a ticket: they are reported as accepted and do not fail the run. An acceptance that matches
 no change is stale and reported, so the list does not rot.
 
-Usage is a set of (kind, name) that call sites send, e.g. {("event", "checkout_started")}; a removal of something
-no call site sends is downgraded from breaking to risky (the code that was scanned no longer needs it, but other
-code, history and dashboards may).
+Usage is a set of (kind, name) that call sites send, e.g. {("event", "checkout_started")}, read from the scanner
+(taxonomy.scan); a removal of something no call site sends is downgraded from breaking to risky (the code that was
+scanned no longer needs it, but other code, history and dashboards may).
 """
 
 from __future__ import annotations
@@ -95,33 +95,61 @@ def review(changes: Iterable[Change], new: Taxonomy, usage: Usage | None = None)
 
 
 def downgrade(change: Change, usage: Usage) -> Change:
-    """A breaking removal of an entity no scanned call site sends becomes risky, and says why."""
-    if change.id not in _REMOVALS or change.category != "breaking":
+    """A breaking removal of something no scanned call site sends becomes risky, and says why."""
+    if change.id not in _REMOVALS or change.category != "breaking" or sent(change, usage):
         return change
-    if (change.entity_kind, change.entity_name) in usage:
-        return change
-    what = change.entity_kind.replace("_", " ")
+    if change.id == "PROPERTY_REMOVED" and (change.entity_kind, change.entity_name) in usage:
+        what = f"property `{change.path[-1]}` of the event `{change.entity_name}`"
+    else:
+        what = f"{change.entity_kind.replace('_', ' ')} `{change.entity_name}`"
     return with_category(
         change,
         "risky",
-        f"no call site in the scanned code sends the {what} `{change.entity_name}`; history, dashboards and code "
-        "outside the scan may still use it",
+        f"no call site in the scanned code sends the {what}; history, dashboards and code outside the scan may "
+        "still use it",
     )
 
 
-def usage_from_code(paths: Sequence[str]) -> Usage:
-    """The (kind, name) pairs that the call sites under `paths` send, from the scanner (taxonomy.scan)."""
-    import importlib
+def sent(change: Change, usage: Usage) -> bool:
+    """Whether some call site may send what the change is about. `*` stands for names the scanner cannot read."""
+    kind, name = change.entity_kind, change.entity_name
+    if (kind, "*") not in usage and (kind, name) not in usage:
+        return False
+    if change.id == "PROPERTY_REMOVED" and kind == "event":
+        prop = change.path[-1]
+        return bool({("event", "*"), ("property", f"{name}.*"), ("property", f"{name}.{prop}")} & usage)
+    return True
 
-    try:
-        scan: Any = importlib.import_module("taxonomy.scan")
-    except ImportError:
-        from taxonomy.errors import TaxonomyError
 
-        raise TaxonomyError(
-            "--code needs the code scanner (taxonomy.scan), which this build does not include yet",
-            hint="run without --code; removals are then classified without looking at the code",
-        ) from None
-    # Wiring point: adapt to the scanner's API once it lands (call sites with a kind and a resolved name).
-    sites: Any = scan.scan_paths(list(paths))  # pragma: no cover
-    return frozenset((str(site.kind), str(site.name)) for site in sites if getattr(site, "name", None))
+_KINDS = {"event": "event", "purchase": "product", "attribute": "attribute"}
+
+
+def usage_from_code(paths: Sequence[str], config: Any) -> tuple[Usage, tuple[str, ...]]:
+    """What the call sites under `paths` send, from the scanner: (kind, name) pairs, and notices for the user.
+
+    A dynamic name (one the scanner cannot read) counts as `(kind, "*")`: it might be anything, so no removal of
+    that kind is downgraded. Event properties are `("property", "event.prop")`, or `"event.*"` when not all known.
+    """
+    from taxonomy.scan import scan_paths
+
+    result = scan_paths(list(paths), config)
+    used: set[tuple[str, str]] = set()
+    for site in result.call_sites:
+        kind = _KINDS.get(site.kind)
+        if kind is None:
+            continue  # identify, flush, standard attributes: nothing a taxonomy removal touches
+        name = site.name if site.name is not None else "*"
+        used.add((kind, name))
+        if kind == "event":
+            used.update(("property", f"{name}.{prop}") for prop in site.properties)
+            if not site.properties_known:
+                used.add(("property", f"{name}.*"))
+        elif kind == "product":
+            used.update(("purchase_property", prop) for prop in site.properties)
+            if not site.properties_known:
+                used.add(("purchase_property", "*"))
+    sites, files = len(result.call_sites), result.files
+    notices = [f"--code: {sites} call site{'s' if sites != 1 else ''} in {files} file{'s' if files != 1 else ''}"]
+    if result.skipped:
+        notices.append(f"--code: {len(result.skipped)} files could not be scanned; what they send is not known to diff")
+    return frozenset(used), tuple(notices)
