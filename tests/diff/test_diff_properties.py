@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from taxonomy.diff.changes import KINDS, Change, _unit_words, compare, units_in
@@ -132,3 +132,24 @@ def test_units_are_found_whatever_surrounds_them(prefix: str, word: str, gap: st
     assert unit in units_in(text).get(dimension, frozenset())
     if text.isascii():  # case does not matter (non-ASCII case mappings can change the length)
         assert units_in(text.upper()) == units_in(text)
+
+
+@settings(max_examples=40)  # three loads per example; the mirror test above covers the comparison itself
+@given(taxonomies(), taxonomies())
+def test_accepting_every_reported_change_passes_and_leaves_nothing_stale(
+    a_data: dict[str, Any], b_data: dict[str, Any]
+) -> None:
+    from taxonomy.config import Config
+    from taxonomy.diff.outcome import decide
+    from taxonomy.diff.review import review
+
+    a, b = _load(a_data), _load(b_data)
+    changes = compare(a, b)
+    accepted = sorted({(c.id, c.dotted) for c in changes})
+    b_accepting = _load(
+        {**b_data, "accepted_changes": [{"change": i, "entity": e, "ticket": "T-1"} for i, e in accepted]}
+    )
+    reviewed = review(compare(a, b_accepting), b_accepting)
+    assert reviewed.stale == ()
+    assert all(entry.accepted is not None for entry in reviewed.entries)
+    assert decide(reviewed, Config(), "risky", "a", "b").exit_code == 0
