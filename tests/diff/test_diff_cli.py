@@ -314,3 +314,12 @@ def test_bad_format_routes_are_usage_errors(files: Path, args: tuple[str, ...], 
     assert result.code == 2
     assert message in result.err
     assert not (files / "a").exists()
+
+
+def test_code_paths_that_do_not_exist_or_send_nothing_downgrade_nothing(files: Path) -> None:
+    result = run_cli("diff", "old.yaml", "new.yaml", "--code", "nope", cwd=files)
+    assert result.code == 2 and "--code nope: no such file or folder" in result.err
+    write(files / "web" / "empty.ts", "export const x = 1;\n")
+    result = run_cli("diff", "old.yaml", "new.yaml", "--code", "web", cwd=files)
+    assert result.code == 1
+    assert "note: --code: no Braze call site found in web, so no removal is downgraded" in result.out

@@ -124,15 +124,26 @@ def sent(change: Change, usage: Usage) -> bool:
 _KINDS = {"event": "event", "purchase": "product", "attribute": "attribute"}
 
 
-def usage_from_code(paths: Sequence[str], config: Any) -> tuple[Usage, tuple[str, ...]]:
+def usage_from_code(paths: Sequence[str], config: Any) -> tuple[Usage | None, tuple[str, ...]]:
     """What the call sites under `paths` send, from the scanner: (kind, name) pairs, and notices for the user.
 
     A dynamic name (one the scanner cannot read) counts as `(kind, "*")`: it might be anything, so no removal of
     that kind is downgraded. Event properties are `("property", "event.prop")`, or `"event.*"` when not all known.
+    A scan that finds no call site at all gives None (no downgrade): a wrong path is likelier than an app without
+    Braze.
     """
+    from pathlib import Path
+
+    from taxonomy.errors import TaxonomyError
     from taxonomy.scan import scan_paths
 
+    for path in paths:
+        if not Path(path).exists():  # a typo would otherwise make every removal look unused
+            raise TaxonomyError(f"--code {path}: no such file or folder")
     result = scan_paths(list(paths), config)
+    if not result.call_sites:
+        shown = ", ".join(paths)
+        return None, (f"--code: no Braze call site found in {shown}, so no removal is downgraded",)
     used: set[tuple[str, str]] = set()
     for site in result.call_sites:
         kind = _KINDS.get(site.kind)
