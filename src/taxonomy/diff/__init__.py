@@ -1,5 +1,8 @@
-"""`taxonomy diff`: two versions of the taxonomy -> classified changes -> findings.
+"""`taxonomy diff`: two versions of the taxonomy -> classified changes -> findings and reports.
 
-gitsource resolves each side (file, REV:path, ref), changes compares two models, review applies accepted changes
-and code usage.
+gitsource   each side: a file, REV:path or a revision, read through git (loader.FileSource)
+changes     the change catalogue (KINDS: id, category, reason) and compare(old, new)
+review      accepted_changes from the new file, and downgrades from code usage (--code)
+outcome     one DIF finding per change under the user's policy, and the exit code
+render      diff's own text / json / markdown (other formats are the shared reporters)
 """
