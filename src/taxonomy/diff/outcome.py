@@ -55,13 +55,19 @@ class Outcome:
 
 
 def change_message(change: Change) -> str:
-    return f"{change.id} {change.dotted}{_values(change)}: {change.reason}"
+    values = "" if change.field == "" else f" ({old_new(change)})"  # presence: the id says added or removed
+    return f"{change.id} {change.dotted}{values}: {change.reason}"
 
 
-def _values(change: Change) -> str:
+def old_new(change: Change) -> str:
+    """`type: integer -> string`, `enum: + platinum`, `enum: - bronze`; `added` / `removed` for presence."""
     if change.field == "":
-        return ""  # presence: the id says added or removed
-    return f" ({change.field}: {show(change.old)} -> {show(change.new)})"
+        return "added" if change.old is None else "removed"
+    if change.old is None:
+        return f"{change.field}: + {show(change.new)}"
+    if change.new is None:
+        return f"{change.field}: - {show(change.old)}"
+    return f"{change.field}: {show(change.old)} -> {show(change.new)}"
 
 
 def show(value: Any) -> str:

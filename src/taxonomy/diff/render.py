@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from taxonomy.diff.changes import CATEGORIES, Change
-from taxonomy.diff.outcome import Entry, Outcome, show
+from taxonomy.diff.changes import CATEGORIES
+from taxonomy.diff.outcome import Entry, Outcome, old_new, show
 
 _COLORS = {"breaking": "31", "risky": "33", "safe": "32", "accepted": "2", "stale": "33"}
 _TITLES = {"breaking": "Breaking", "risky": "Risky", "safe": "Safe"}
@@ -22,16 +22,6 @@ def _paint(text: str, code: str, color: bool) -> str:
 def _where(entry: Entry) -> str:
     span = entry.finding.span
     return f"{span.file}:{span.line}" if span else ""
-
-
-def _old_new(change: Change) -> str:
-    if change.field == "":
-        return "added" if change.old is None else "removed"
-    if change.old is None:
-        return f"{change.field}: + {show(change.new)}"
-    if change.new is None:
-        return f"{change.field}: - {show(change.old)}"
-    return f"{change.field}: {show(change.old)} -> {show(change.new)}"
 
 
 def _plural(number: int, word: str) -> str:
@@ -54,7 +44,7 @@ def render_text(outcome: Outcome, *, color: bool = False) -> str:
         id_width = max(len(e.change.id) for e in entries)
         for entry in entries:
             change = entry.change
-            head = f"  {_paint(change.id.ljust(id_width), _COLORS[group], color)}  {change.dotted}  {_old_new(change)}"
+            head = f"  {_paint(change.id.ljust(id_width), _COLORS[group], color)}  {change.dotted}  {old_new(change)}"
             where = _where(entry)
             lines.append(f"{head}  {_paint(where, '2', color)}" if where else head)
             if entry.accepted is not None:
