@@ -14,8 +14,9 @@ from taxonomy.findings import Finding
 
 @rule("DIF001", "diff.breaking", severity="error", scope="diff")
 def breaking(ctx: object) -> Iterator[Finding]:
-    """A breaking change: something that segments, Canvases, campaign filters, warehouse models or app versions
-    in users' hands rely on is removed, renamed or changes type.
+    """A breaking change: something consumers rely on is removed, renamed or changes type.
+
+    Consumers: Braze segments, Canvases and campaign filters, warehouse models, and app versions in users' hands.
 
     Ids: EVENT_REMOVED, ATTRIBUTE_REMOVED, PRODUCT_REMOVED, PURCHASE_PROPERTY_REMOVED, PROPERTY_REMOVED,
     NESTED_KEY_REMOVED, EVENT_RENAMED, ATTRIBUTE_RENAMED, PRODUCT_RENAMED, ITEM_RETIRED, TYPE_CHANGED,
