@@ -110,6 +110,77 @@ def rule_(code: str) -> int:
     return explain(code)
 
 
+@cli.command("diff", context_settings=CONTEXT)
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    multiple=True,
+    default=("text",),
+    show_default=True,
+    metavar="FORMAT[:FILE]",
+    help="text, json, markdown list the changes; "
+    f"{', '.join(sorted(set(REPORTERS) - {'text', 'json', 'markdown'})) or 'the shared formats'} report them as "
+    "findings (DIF codes). Repeatable; FORMAT:FILE writes that one to FILE.",
+)
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "risky", "none"]),
+    help="Lowest category that fails the run (default: breaking).",
+)
+@click.option("--code", multiple=True, metavar="PATHS", help="Source paths: removals nothing sends are downgraded.")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these codes (DIF001 breaking ... DIF005).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes, e.g. DIF003 to hide safe changes.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: searched upwards).")
+def diff_(old: str | None, new: str | None, fmt: tuple[str, ...], **kwargs: Any) -> int:
+    """Every change between two versions of the taxonomy, classified breaking / risky / safe.
+
+    OLD and NEW are each a file, REV:path (git), or a git revision (the taxonomy file at that revision).
+    With one argument, NEW is the working tree; with none, OLD is the merge base with the upstream branch
+    (or HEAD when there is none). Exit 1 when a change reaches --fail-on.
+    """
+    from taxonomy.commands.diff import DiffOptions, diff
+
+    return diff(old, new, DiffOptions(format=fmt, **kwargs))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the output to this file.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: searched upwards).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write .taxonomy-cache/.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), help="Worker processes (0: automatic).")
+def scan(paths: tuple[str, ...], fmt: str, output_file: str | None, config: str | None, no_cache: bool,
+         jobs: int | None) -> int:  # fmt: skip
+    """List every Braze SDK call site in source code: events, purchases, attributes, identify, flush.
+
+    PATHS are files or folders (default: the current folder); .gitignore and [scan] include/exclude apply.
+    """
+    from taxonomy.commands.scan import scan as run
+
+    return run(paths, fmt, output_file, config, no_cache, jobs)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--taxonomy", "taxonomy_file", type=click.Path(dir_okay=False), help="The taxonomy file.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write .taxonomy-cache/.")
+@report_options
+def check(paths: tuple[str, ...], taxonomy_file: str | None, no_cache: bool, **kwargs: Any) -> int:
+    """Hold the code's SDK call sites against the taxonomy: undeclared, unused, wrong properties and types.
+
+    PATHS default to the project root (the settings file's folder, else the taxonomy file's); only a scan of the
+    whole project reports items that are never sent. Silence one line with `// taxonomy: ignore[CODE]`.
+    """
+    from taxonomy.commands.check import check as run
+
+    return run(paths, taxonomy_file, _report_options(kwargs), no_cache)
+
+
 def _redact(text: str) -> str:
     """The Braze API key never reaches the terminal, whatever failed."""
     secret = os.environ.get("BRAZE_API_KEY")

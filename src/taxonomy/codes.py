@@ -22,6 +22,8 @@ from taxonomy.findings import Entity, Finding, Fix, Severity, Span
 # prefix -> (family title, module that defines its rules)
 FAMILIES: dict[str, tuple[str, str]] = {
     "SCH": ("schema: the file's structure and references", "taxonomy.checks.schema"),
+    "DIF": ("diff: changes between two versions, by whom they break", "taxonomy.checks.diff"),
+    "COD": ("code: SDK call sites against the taxonomy", "taxonomy.checks.code"),
 }
 
 

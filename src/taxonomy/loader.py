@@ -26,7 +26,7 @@ from taxonomy.model import (
     Taxonomy,
 )
 from taxonomy.paths import display_path
-from taxonomy.yamlsource import YList, YMap, load_file
+from taxonomy.yamlsource import YList, YMap, parse, read_text
 
 DEFAULT_NAMES = ("taxonomy.yaml", "taxonomy.yml")
 # Top-level keys the model reads itself; any other key the schema allows is kept in Taxonomy.sections.
@@ -41,6 +41,25 @@ _MODELLED = {
     "attributes",
     "purchases",
 }
+
+
+class FileSource:
+    """Where the taxonomy files are read from: the disk here; `taxonomy diff` reads a git revision instead."""
+
+    def read_text(self, path: Path, display: str) -> str:
+        return read_text(path, display)
+
+    def glob(self, pattern: Path) -> list[Path]:
+        return sorted(Path(p) for p in glob.glob(str(pattern), recursive=True))
+
+    def is_file(self, path: Path) -> bool:
+        return path.is_file()
+
+    def is_dir(self, path: Path) -> bool:
+        return path.is_dir()
+
+
+DISK = FileSource()
 
 
 @dataclass(frozen=True)
@@ -72,10 +91,10 @@ def find_taxonomy(start: Path | None = None) -> Path:
     )
 
 
-def load(path: str | Path) -> Loaded:
+def load(path: str | Path, *, source: FileSource = DISK) -> Loaded:
     """Load the root file and its includes, validate each against the schema, build the model."""
     root = Path(path)
-    documents = _read_tree(root)
+    documents = _read_tree(root, source)
     findings: list[Finding] = []
     for doc in documents:
         findings.extend(validate(doc.data, doc.display, fragment=not doc.is_root))
@@ -84,8 +103,8 @@ def load(path: str | Path) -> Loaded:
     return Loaded(taxonomy, tuple(findings), tuple(documents))
 
 
-def load_document(path: Path, display: str, *, allow_empty: bool = False) -> YMap:
-    data = load_file(path, display)
+def load_document(path: Path, display: str, *, allow_empty: bool = False, source: FileSource = DISK) -> YMap:
+    data = parse(source.read_text(path, display), display)
     if data is None:
         if allow_empty:
             return YMap(Span(display, 1, 1))
@@ -103,7 +122,7 @@ def load_document(path: Path, display: str, *, allow_empty: bool = False) -> YMa
 # ---------------------------------------------------------------------------------------------- includes
 
 
-def _read_tree(root: Path) -> list[Document]:
+def _read_tree(root: Path, source: FileSource) -> list[Document]:
     base = root.resolve().parent
     documents: list[Document] = []
     seen: set[Path] = set()
@@ -117,16 +136,16 @@ def _read_tree(root: Path) -> list[Document]:
         if resolved in seen:
             return
         seen.add(resolved)
-        data = load_document(path, display, allow_empty=not is_root)
+        data = load_document(path, display, allow_empty=not is_root, source=source)
         documents.append(Document(display, path, data, is_root))
-        for target, _span in _includes(data, path.parent, base, display):
+        for target, _span in _includes(data, path.parent, base, source):
             visit(target, (*chain, resolved), False)
 
     visit(root, (), True)
     return documents
 
 
-def _includes(data: YMap, folder: Path, base: Path, display: str) -> Iterator[tuple[Path, Span]]:
+def _includes(data: YMap, folder: Path, base: Path, source: FileSource) -> Iterator[tuple[Path, Span]]:
     entries = data.get("include")
     if not isinstance(entries, YList):
         return  # a wrong shape is a schema finding
@@ -134,9 +153,7 @@ def _includes(data: YMap, folder: Path, base: Path, display: str) -> Iterator[tu
         if not isinstance(entry, str) or not entry:
             continue
         pattern = folder / entry
-        matches = (
-            sorted(Path(p) for p in glob.glob(str(pattern), recursive=True)) if glob.has_magic(entry) else [pattern]
-        )
+        matches = source.glob(pattern) if glob.has_magic(entry) else [pattern]
         if not matches:
             raise TaxonomyError(
                 f"include {entry!r} matches no file", file=span.file, line=span.line, column=span.column
@@ -152,8 +169,8 @@ def _includes(data: YMap, folder: Path, base: Path, display: str) -> Iterator[tu
                     column=span.column,
                     hint="keep included files in the taxonomy's folder or below it",
                 ) from None
-            if not match.is_file():
-                what = "is a directory" if match.is_dir() else "does not exist"
+            if not source.is_file(match):
+                what = "is a directory" if source.is_dir(match) else "does not exist"
                 raise TaxonomyError(
                     f"included file {entry!r} {what}", file=span.file, line=span.line, column=span.column
                 )
