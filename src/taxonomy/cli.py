@@ -111,6 +111,21 @@ def rule_(code: str) -> int:
     return explain(code)
 
 
+@cli.command("fmt", context_settings=CONTEXT)
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--check", is_flag=True, help="Write nothing: show the diff and exit 1 if a file would change.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: searched upwards).")
+def fmt_(file: str | None, check: bool, config: str | None) -> int:
+    """Rewrite the taxonomy (and its includes) in the canonical layout; comments and order are kept.
+
+    Key order inside items, indentation and quoting are fixed; comments, blank lines, flow or block style and the
+    order of names stay as written (`[fmt] sort` sorts names or enum values).
+    """
+    from taxonomy.commands.fmt import fmt as run
+
+    return run(file, check, config)
+
+
 def _redact(text: str) -> str:
     """The Braze API key never reaches the terminal, whatever failed."""
     secret = os.environ.get("BRAZE_API_KEY")
