@@ -82,15 +82,16 @@ def _report_options(kwargs: dict[str, Any]) -> Any:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("file", required=False, type=click.Path(dir_okay=True))
+@click.option("--fix", is_flag=True, help="Apply the safe fixes findings offer (never renames), then report the rest.")
 @report_options
-def lint(file: str | None, **kwargs: Any) -> int:
+def lint(file: str | None, fix: bool, **kwargs: Any) -> int:
     """Check the taxonomy file: schema, naming, Braze limits, warehouse rules, near-duplicates.
 
     FILE defaults to taxonomy.yaml (or .yml) in the current folder.
     """
     from taxonomy.commands.lint import lint as run
 
-    return run(file, _report_options(kwargs))
+    return run(file, _report_options(kwargs), fix=fix)
 
 
 @cli.command("rules", context_settings=CONTEXT)
