@@ -127,6 +127,21 @@ def fmt_(file: str | None, check: bool, config: str | None) -> int:
     return run(file, check, config)
 
 
+@cli.command("docs", context_settings=CONTEXT)
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--output", "-o", type=click.Path(file_okay=False), help="Folder to write (default: taxonomy-docs).")
+@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: searched upwards).")
+def docs_(file: str | None, output: str | None, config: str | None) -> int:
+    """Write the catalogue: a self-contained HTML page (search, filters) and a Markdown version.
+
+    Every event, attribute and product with its description, owner, status, properties and types; deprecated
+    items point at their replacement. Open DIR/index.html from disk: it needs no server and no network.
+    """
+    from taxonomy.commands.docs import docs as run
+
+    return run(file, output, config)
+
+
 def _redact(text: str) -> str:
     """The Braze API key never reaches the terminal, whatever failed."""
     secret = os.environ.get("BRAZE_API_KEY")
