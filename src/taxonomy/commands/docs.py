@@ -57,9 +57,9 @@ def docs(file: str | None, output: str | None, config_file: str | None) -> int:
     write_atomic(html_path, render_html(catalogue))
     write_atomic(md_path, render_markdown(catalogue))
     if loaded.findings:
-        click.echo(
-            f"note: the taxonomy has {len(loaded.findings)} schema problems; `taxonomy lint` lists them", err=True
-        )
+        count = len(loaded.findings)
+        problems = "1 schema problem" if count == 1 else f"{count} schema problems"
+        click.echo(f"note: the taxonomy has {problems}; `taxonomy lint` lists them", err=True)
     click.echo(
         f"wrote {display_path(html_path)} and {display_path(md_path)} ({len(catalogue.entries)} entries)", err=True
     )
