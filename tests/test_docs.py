@@ -53,7 +53,7 @@ def small(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
 class _Tags(HTMLParser):
     """Collects start tags and checks that every opened element is closed (void elements aside)."""
 
-    VOID = {"meta", "input", "br", "col", "link"}
+    VOID = frozenset({"meta", "input", "br", "col", "link"})
 
     def __init__(self) -> None:
         super().__init__()

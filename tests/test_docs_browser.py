@@ -10,9 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import EXAMPLES, run_cli
-
 from cdp import CHROMIUM, Page, chromium
+from helpers import EXAMPLES, run_cli
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).is_file(),
