@@ -195,3 +195,21 @@ def test_an_empty_include_is_left_alone(tmp_path: Path) -> None:
 
 def test_options_from_config_defaults() -> None:
     assert FmtOptions.from_config({}) == FmtOptions()
+
+
+def test_anchors_and_merges_are_left_as_written(tmp_path: Path) -> None:
+    text = (
+        "version: 1\nattributes:\n  a:\n    <<: &d {owner: crm, type: 'string'}\n    description: A.\n"
+        "  b: *d\n  c:\n    description: C.\n    <<: *d\n"
+    )
+    target = write(tmp_path / "taxonomy.yaml", text)
+    assert run_cli("fmt", cwd=tmp_path).code == 0
+    # merged keys are not copied in, the anchored mapping keeps its order; only the quoting is settled
+    assert target.read_text(encoding="utf-8") == text.replace("'string'", "string")
+
+
+def test_block_text_and_null_values(tmp_path: Path) -> None:
+    text = "version: 1\nevents:\n  a:\n    description: >-\n      folded\n      # text, not a comment\n  b: ~\n"
+    assert format_text(text) == (
+        "version: 1\nevents:\n  a:\n    description: >-\n      folded\n      # text, not a comment\n  b:\n"
+    )

@@ -408,9 +408,22 @@ def _join_tail(own: str, after: str) -> str:
     return own if own.strip() else ""
 
 
+def _own_keys(data: CommentedMap) -> list[Any]:
+    """Keys written in this mapping, without those a `<<` merge brings in."""
+    own = getattr(data, "_ok", None)
+    return [k for k in data if own is None or k in own]
+
+
+def _anchored(data: Any) -> bool:
+    anchor = getattr(data, "anchor", None)
+    return getattr(anchor, "value", None) is not None
+
+
 def _reorder(data: CommentedMap, new_order: list[Any]) -> None:
     old_order = list(data)
-    if new_order == old_order:
+    if new_order == old_order or data.merge or _anchored(data):
+        # a mapping with `<<: *anchor`, or one with an anchor that others may merge, keeps its written order:
+        # moving keys would inline merged ones or disturb those that merge it
         return
     tokens: dict[Any, CommentToken | None] = {}
     eol: dict[Any, str] = {}
@@ -474,14 +487,14 @@ def _requote(data: Any) -> None:
 
 def _map_scalars(data: Any, fix: Callable[[Any], Any]) -> None:
     if isinstance(data, CommentedMap):
-        for key in list(data):
+        for key in _own_keys(data):
             new_key = fix(key)
             value = data[key]
             if isinstance(value, (CommentedMap, CommentedSeq)):
                 _map_scalars(value, fix)
             else:
                 data[key] = fix(value)
-            if new_key is not key and new_key == key:
+            if new_key is not key and new_key == key and not data.merge and not _anchored(data):
                 _rename_key(data, key, new_key)
     elif isinstance(data, CommentedSeq):
         for i, value in enumerate(data):
