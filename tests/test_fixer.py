@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
 from helpers import run_cli, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from taxonomy import fixer
 from taxonomy.findings import Entity, Finding, Fix, Severity, Span
 from taxonomy.fmt import FmtOptions
 from taxonomy.loader import load
+from taxonomy.model import TYPES
+from taxonomy.resources import load_rule_pack
 
 BROKEN = """\
 version: 1
@@ -141,3 +146,41 @@ def test_any_check_can_attach_a_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert (tmp_path / "taxonomy.yaml").read_text(encoding="utf-8") == (
         "version: 1\nevents:\n  a:\n    description: A.\n    owner: TODO\n\n  b: {}\n"
     )
+
+
+ALIASES = ["int", "Integer", "str", "String", "bool", "double", "date", "datetime", "timestamp", "dict", "long"]
+
+
+@settings(max_examples=40)
+@given(
+    st.lists(st.sampled_from([*ALIASES, "string", "integer", "strnig"]), min_size=1, max_size=6),
+    st.booleans(),
+)
+def test_fixing_aliases_leaves_canonical_types_and_nothing_else_changed(types: list[str], flow: bool) -> None:
+    lines = ["version: 1", "attributes:"]
+    for i, kind in enumerate(types):
+        lines += (
+            [f"  a{i}: {{type: {kind}, owner: o{i}}}  # c{i}"] if flow else [f"  a{i}:  # c{i}", f"    type: {kind}"]
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "taxonomy.yaml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        before = load(path)
+        fixer.apply(before.findings, before.documents, FmtOptions())
+        after = load(path)
+        text = path.read_text(encoding="utf-8")
+        # every alias became its canonical type; a misspelling is left for a human
+        written = {name: attr.type for name, attr in after.taxonomy.attributes.items()}
+        for i, kind in enumerate(types):
+            assert written[f"a{i}"] == ("string" if kind == "strnig" else fixer_canonical(kind))
+            assert f"# c{i}" in text
+        assert not fixer.fixable(after.findings)
+        assert ("strnig" in text) == ("strnig" in types)
+        # a second run changes nothing
+        fixer.apply(after.findings, after.documents, FmtOptions())
+        assert path.read_text(encoding="utf-8") == text
+
+
+def fixer_canonical(kind: str) -> str:
+    aliases = load_rule_pack("type-aliases.yaml")["aliases"]
+    return kind.lower() if kind.lower() in TYPES else str(aliases[kind.lower()])
