@@ -300,7 +300,7 @@ def _walk(data: Any, node: Any, name: str | None, schema: Mapping[str, Any], opt
         order = _order_of(node, name)
         if order is not None:
             _reorder(data, _sorted_keys(data, order))
-        if _sorts_names(key, name, options):
+        if _sorts_names(node, options):
             _reorder(data, sorted(data, key=lambda k: str(k)))
     elif isinstance(data, CommentedSeq):
         items = node.get("items") if isinstance(node, Mapping) else None
@@ -317,17 +317,20 @@ def _order_of(node: Any, name: str | None) -> tuple[str, ...] | None:
     return tuple(props) if isinstance(props, Mapping) and props else None
 
 
-def _sorts_names(key: str, name: str | None, options: FmtOptions) -> bool:
-    """`[fmt] sort = ["events", ...]`: is this mapping one of the name tables to sort?"""
-    if name == "properties" or key == "properties":
-        return "properties" in options.sort and name == "properties"
-    return key in ("events", "attributes", "products") and key in options.sort
+_TABLES = {"#/$defs/event": "events", "#/$defs/attribute": "attributes", "#/$defs/product": "products"}
+_TABLES["#/$defs/property"] = "properties"
+
+
+def _sorts_names(node: Any, options: FmtOptions) -> bool:
+    """`[fmt] sort = ["events", ...]`: is this mapping (by its schema) a table of names that should be sorted?"""
+    extra = node.get("additionalProperties") if isinstance(node, Mapping) else None
+    ref = extra.get("$ref") if isinstance(extra, Mapping) else None
+    return isinstance(ref, str) and _TABLES.get(ref) in options.sort
 
 
 def _sorted_keys(data: CommentedMap, order: tuple[str, ...]) -> list[Any]:
     rank = {k: i for i, k in enumerate(order)}
-    written = list(data)
-    return sorted(written, key=lambda k: (rank.get(k, len(order)), written.index(k)))
+    return [k for _, _, k in sorted((rank.get(k, len(order)), i, k) for i, k in enumerate(data))]
 
 
 def sort_sequence(data: CommentedSeq) -> None:
