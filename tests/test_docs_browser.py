@@ -92,3 +92,15 @@ def test_a_link_with_a_search_opens_filtered(browser: Page, page_url: str) -> No
     _fresh(browser, page_url + "#q=cart&platform=react_native")
     assert browser.evaluate("document.getElementById('search').value") == "cart"
     assert browser.evaluate(VISIBLE) == ["cart_item_added", "cart_item_removed", "checkout_started"]
+
+
+def test_an_owner_with_a_space_is_one_filter_value(browser: Page, tmp_path: Path) -> None:
+    (tmp_path / "taxonomy.yaml").write_text(
+        "version: 1\nevents:\n  a_done: {owner: growth team}\n  b_done: {owner: growth}\n", encoding="utf-8"
+    )
+    assert run_cli("docs", "-o", "out", cwd=tmp_path).code == 0
+    _fresh(browser, (tmp_path / "out" / "index.html").as_uri())
+    browser.evaluate(
+        "const o = document.getElementById('filter-owner'); o.value = 'growth'; o.dispatchEvent(new Event('change'))"
+    )
+    assert browser.evaluate(VISIBLE) == ["b_done"]
