@@ -1,10 +1,11 @@
 """The canonical layout of a taxonomy file, written through ruamel.yaml so that comments survive.
 
 What `taxonomy fmt` changes: key order inside items (KEY_ORDER below; other mappings follow the schema's
-order), indentation (2 spaces, list dashes indented under their key), quoting (plain where the value reads
-back the same, else double quotes), one final newline. What it keeps: comments, blank lines, the order of
-names as written (unless `[fmt] sort` asks otherwise), flow (`{...}`) or block style as written, anchors,
-line endings (CRLF stays CRLF) and a byte-order mark.
+order), indentation (2 spaces, list dashes indented under their key), quoting (a quoted value made of
+words that reads back the same becomes plain, others get double quotes), comment lines indented like the line
+below them, one final newline. What it keeps: comments, blank lines, the order of names as written (unless
+`[fmt] sort` asks otherwise), flow (`{...}`) or block style as written, anchors and merges (mappings that
+use them keep their key order), line endings (CRLF stays CRLF) and a byte-order mark.
 
 The same round-trip writer applies `Fix` edits for `taxonomy lint --fix` (see `apply_fixes`).
 """
