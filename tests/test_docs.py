@@ -115,6 +115,14 @@ def test_html_is_self_contained_and_escaped(small: object) -> None:
     assert "sent from code" not in page and "Braze" not in page
 
 
+def test_template_markers_in_the_taxonomy_are_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "taxonomy.yaml", "version: 1\nevents:\n  a_done: {description: '{{SECTIONS}} <b>'}\n")
+    page = render_html(build_catalogue(load(tmp_path / "taxonomy.yaml").taxonomy))
+    assert '<p class="desc">{{SECTIONS}} &lt;b&gt;</p>' in page
+    assert page.count('<article class="entry') == 1
+
+
 def test_markdown(small: object) -> None:
     text = render_markdown(build_catalogue(small))  # type: ignore[arg-type]
     assert "### ~~`checkout_begun`~~\n\n> **Deprecated.** Use `checkout_started` instead. Renamed (SHOP-412).\n" in text

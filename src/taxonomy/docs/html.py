@@ -6,6 +6,7 @@ hides what the search box and the filters exclude.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from importlib import resources
 
@@ -22,15 +23,14 @@ def render_html(catalogue: Catalogue) -> str:
         f"{counts} · from {catalogue.source}"
     )
     replacements = {
-        "{{VERSION}}": escape(__version__),
-        "{{TITLE}}": escape(catalogue.title),
-        "{{SUBTITLE}}": subtitle,
-        "{{FILTERS}}": _filters(catalogue),
-        "{{SECTIONS}}": "\n".join(_section(catalogue, kind) for kind in KINDS),
+        "VERSION": escape(__version__),
+        "TITLE": escape(catalogue.title),
+        "SUBTITLE": subtitle,
+        "FILTERS": _filters(catalogue),
+        "SECTIONS": "\n".join(_section(catalogue, kind) for kind in KINDS),
     }
-    for marker, text in replacements.items():
-        template = template.replace(marker, text)
-    return template
+    # one pass over the template: text from the taxonomy that happens to contain {{...}} is never expanded
+    return re.sub(r"\{\{([A-Z]+)\}\}", lambda m: replacements[m.group(1)], template)
 
 
 def _select(name: str, label: str, options: list[tuple[str, str]]) -> str:
