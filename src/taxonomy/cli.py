@@ -81,15 +81,16 @@ def _report_options(kwargs: dict[str, Any]) -> Any:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("file", required=False, type=click.Path(dir_okay=True))
+@click.option("--fix", is_flag=True, help="Apply the safe fixes findings offer (never renames), then report the rest.")
 @report_options
-def lint(file: str | None, **kwargs: Any) -> int:
+def lint(file: str | None, fix: bool, **kwargs: Any) -> int:
     """Check the taxonomy file: schema, naming, Braze limits, warehouse rules, near-duplicates.
 
     FILE defaults to taxonomy.yaml (or .yml) in the current folder.
     """
     from taxonomy.commands.lint import lint as run
 
-    return run(file, _report_options(kwargs))
+    return run(file, _report_options(kwargs), fix=fix)
 
 
 @cli.command("rules", context_settings=CONTEXT)
@@ -179,6 +180,36 @@ def check(paths: tuple[str, ...], taxonomy_file: str | None, no_cache: bool, **k
     from taxonomy.commands.check import check as run
 
     return run(paths, taxonomy_file, _report_options(kwargs), no_cache)
+
+
+@cli.command("fmt", context_settings=CONTEXT)
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--check", is_flag=True, help="Write nothing: show the diff and exit 1 if a file would change.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: searched upwards).")
+def fmt_(file: str | None, check: bool, config: str | None) -> int:
+    """Rewrite the taxonomy (and its includes) in the canonical layout; comments and order are kept.
+
+    Key order inside items, indentation and quoting are fixed; comments, blank lines, flow or block style and the
+    order of names stay as written (`[fmt] sort` sorts names or enum values).
+    """
+    from taxonomy.commands.fmt import fmt as run
+
+    return run(file, check, config)
+
+
+@cli.command("docs", context_settings=CONTEXT)
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--output", "-o", type=click.Path(file_okay=False), help="Folder to write (default: taxonomy-docs).")
+@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: searched upwards).")
+def docs_(file: str | None, output: str | None, config: str | None) -> int:
+    """Write the catalogue: a self-contained HTML page (search, filters) and a Markdown version.
+
+    Every event, attribute and product with its description, owner, status, properties and types; deprecated
+    items point at their replacement. Open DIR/index.html from disk: it needs no server and no network.
+    """
+    from taxonomy.commands.docs import docs as run
+
+    return run(file, output, config)
 
 
 def _redact(text: str) -> str:

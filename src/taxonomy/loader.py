@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from taxonomy.errors import TaxonomyError
-from taxonomy.findings import Entity, Finding, Span
+from taxonomy.findings import Entity, Finding, Fix, Span
 from taxonomy.model import (
     STATUSES,
     Attribute,
@@ -233,17 +233,32 @@ def _schema_findings(error: Any, doc: YMap, display: str) -> Iterator[Finding]:
         condition = " when status is deprecated or removed" if "then" in error.schema_path else ""
         span = _span_at(container, key, doc, key_span=True)
         for name in missing:
-            yield missing_key.finding(f"{where} is missing `{name}`{condition}", span, entity)
+            fix = Fix("add `reason: TODO`", (*path, name), "TODO") if name == "reason" and condition else None
+            yield missing_key.finding(f"{where} is missing `{name}`{condition}", span, entity, fix=fix)
         return
     if kind == "propertyNames":
         yield invalid_value.finding(f"an empty name in {where}", _span_at(container, key, doc), entity)
         return
     field = str(path[-1]) if path and isinstance(path[-1], str) else where
-    yield invalid_value.finding(
-        f"`{field}` {_reason(error, did_you_mean)}" if path else _reason(error, did_you_mean),
-        _span_at(container, key, doc),
-        entity,
-    )
+    message = f"`{field}` {_reason(error, did_you_mean)}" if path else _reason(error, did_you_mean)
+    fix = _type_alias_fix(error, path)
+    if fix is not None and "did you mean" not in message:
+        message += f" (did you mean `{fix.value}`?)"
+    yield invalid_value.finding(message, _span_at(container, key, doc), entity, fix=fix)
+
+
+def _type_alias_fix(error: Any, path: list[Any]) -> Fix | None:
+    """`type: int` -> `integer` (rules/type-aliases.yaml): a safe fix, offered only where the result is valid."""
+    from taxonomy.resources import load_rule_pack
+
+    value = error.instance
+    if error.validator != "enum" or not path or path[-1] not in ("type", "items") or not isinstance(value, str):
+        return None
+    aliases = load_rule_pack("type-aliases.yaml")["aliases"]
+    canonical = value.lower() if value.lower() in error.validator_value else aliases.get(value.lower())
+    if canonical not in error.validator_value or canonical == value:
+        return None
+    return Fix(f"`{value}` -> `{canonical}`", tuple(path), canonical)
 
 
 def _reason(error: Any, did_you_mean: Any) -> str:

@@ -9,12 +9,13 @@ from taxonomy.findings import Entity, Finding
 from taxonomy.lintcontext import LintContext
 
 
-@rule("SCH001", "schema.invalid-value")
+@rule("SCH001", "schema.invalid-value", fixable=True)
 def invalid_value(ctx: LintContext) -> Iterator[Finding]:
     """A value has the wrong type or is not one of the allowed values.
 
     Reported by the JSON Schema validation at the exact line and column of the value, with the closest
-    allowed value when one is near.
+    allowed value when one is near. `--fix` writes the canonical type for a known alias (`int` -> `integer`,
+    `bool` -> `boolean`, `datetime` -> `time`: rules/type-aliases.yaml).
 
     Bad:
         attributes:
@@ -40,9 +41,11 @@ def unknown_key(ctx: LintContext) -> Iterator[Finding]:
     return iter(())  # produced by the loader's schema validation
 
 
-@rule("SCH003", "schema.missing-key")
+@rule("SCH003", "schema.missing-key", fixable=True)
 def missing_key(ctx: LintContext) -> Iterator[Finding]:
     """A required key is missing, e.g. an attribute without `type`, a deprecation without `reason`.
+
+    `--fix` adds `reason: TODO` to a deprecated or removed item that has none (a placeholder to fill in).
 
     Bad:
         attributes:
