@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, run_cli, write
 from shared_findings import shared_report
 
 import taxonomy
@@ -116,3 +116,35 @@ def test_outputs_refuses_ambiguity(formats: tuple[str, ...], output_file: str | 
 
     with pytest.raises(TaxonomyError, match=re.escape(message)):
         outputs(formats, output_file)
+
+
+BAD = "version: 1\nevents:\n  signed_up: {descripton: Hi.}\n"
+
+
+def test_cli_writes_several_formats_in_one_run(tmp_path: Path) -> None:
+    write(tmp_path / "taxonomy.yaml", BAD)
+    (tmp_path / "reports").mkdir()
+    result = run_cli("lint", "-f", "github", "-f", "junit:reports/j.xml", "-f", "markdown:comment.md", cwd=tmp_path)
+    assert result.code == 1
+    assert result.out.startswith("::error file=taxonomy.yaml,line=3,col=15,")
+    assert (tmp_path / "comment.md").read_text().startswith("### ❌ taxonomy lint\n")
+    assert ET.parse(tmp_path / "reports" / "j.xml").getroot().get("failures") == "1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["comment.md", "reports", "taxonomy.yaml"]  # no temp files
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("-f", "text", "-f", "json"), "taxonomy: error: only one format can write to the terminal"),
+        (("-f", "sarf"), "Invalid value for '--format' / '-f': 'sarf' is not one of"),
+        (("-f", "sarif:missing/dir/r.sarif"), "taxonomy: error: cannot write missing/dir/r.sarif"),
+    ],
+)
+def test_cli_format_errors_exit_2_before_or_without_partial_output(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    write(tmp_path / "taxonomy.yaml", BAD)
+    result = run_cli("lint", *args, cwd=tmp_path)
+    assert result.code == 2
+    assert message in result.err
+    assert "Traceback" not in result.err
