@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, run_cli, write
+from hypothesis import given
+from hypothesis import strategies as st
 from shared_findings import shared_report
 
 import taxonomy
@@ -148,3 +150,32 @@ def test_cli_format_errors_exit_2_before_or_without_partial_output(
     assert result.code == 2
     assert message in result.err
     assert "Traceback" not in result.err
+
+
+def _unescape(text: str) -> str:
+    for raw, escaped in (("\r", "%0D"), ("\n", "%0A"), (":", "%3A"), (",", "%2C"), ("%", "%25")):
+        text = text.replace(escaped, raw)
+    return text
+
+
+def test_github_property_escaping() -> None:
+    from taxonomy.reporters.github import escape_data, escape_property
+
+    assert escape_property("a:b,c%d\r\ne") == "a%3Ab%2Cc%25d%0D%0Ae"
+    assert escape_data("a:b,c%d\r\ne") == "a:b,c%25d%0D%0Ae"
+
+
+@given(st.text())
+def test_github_escaping_is_reversible_and_leaves_no_separators(text: str) -> None:
+    from taxonomy.reporters.github import escape_data, escape_property
+
+    prop = escape_property(text)
+    assert not set(prop) & {":", ",", "\r", "\n"}
+    assert "\n" not in escape_data(text) and "\r" not in escape_data(text)
+    assert _unescape(prop) == text
+
+
+@given(st.sampled_from(sorted(REPORTERS)), st.text(min_size=1).filter(lambda p: "\x00" not in p))
+def test_outputs_parses_any_path(name: str, path: str) -> None:
+    assert outputs((f"{name}:{path}",)) == [(name, path)]
+    assert outputs(("text", f"{name}:{path}")) == [("text", None), (name, path)]
