@@ -116,3 +116,11 @@ def test_lint_sarif_with_baseline_notices_validates(tmp_path: Path) -> None:
     document = valid((tmp_path / "r.sarif").read_text(encoding="utf-8"))
     notes = document["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert any("fixed and can be removed" in n["message"]["text"] for n in notes)
+
+
+def test_a_family_named_after_its_command_gives_unique_tags(monkeypatch: pytest.MonkeyPatch) -> None:
+    # e.g. diff.* rules run by `taxonomy diff`: the family tag and the scope tag are the same word.
+    rule = codes.Rule("ZZZ001", "diff.field-removed", codes.Severity.ERROR, "Removed.", "Removed.\n\nMore.", "diff")
+    monkeypatch.setitem(codes.REGISTRY, rule.code, rule)
+    run = sarif(Report("diff", (rule.finding("gone", Span("taxonomy.yaml", 1, 1)),), ("taxonomy.yaml",), 1))["runs"][0]
+    assert run["tool"]["driver"]["rules"][0]["properties"]["tags"] == ["diff"]

@@ -70,7 +70,11 @@ def _rule(code: str) -> dict[str, Any]:
         "fullDescription": {"text": found.doc},
         "help": {"text": found.doc, "markdown": help_markdown(found)},
         "defaultConfiguration": {"level": LEVELS[found.severity]},
-        "properties": {"tags": [found.name.split(".")[0], found.scope], "taxonomyName": found.name},
+        # SARIF tags are unique: a family named after its command (diff.*, scope diff) gives one tag.
+        "properties": {
+            "tags": list(dict.fromkeys([found.name.split(".")[0], found.scope])),
+            "taxonomyName": found.name,
+        },
     }
 
 
