@@ -85,3 +85,17 @@ def test_lint_hook_fails_with_the_findings(tmp_path: Path) -> None:
     assert "SCH002  unknown key `descripton` in event `signed_up` (did you mean `description`?)" in result.out
     assert "SCH005  event `checkout_begun` is renamed to `checkout_stared`, which is not declared" in result.out
     assert "Found 2 problems (2 errors) in 1 file." in result.out
+
+
+def test_lint_hook_passes_on_legacy_findings_accepted_by_the_baseline(tmp_path: Path) -> None:
+    from conftest import run_cli
+    from precommit_repo import git
+
+    repo = repo_from(tmp_path, "lint-fail")
+    (repo / ".taxonomy.toml").write_text('[baseline]\nfile = ".taxonomy-baseline.json"\n', encoding="utf-8")
+    assert run_cli("lint", "--write-baseline", ".taxonomy-baseline.json", cwd=repo).code == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "adopt taxonomy with a baseline")
+    result = try_repo(repo, "taxonomy-lint")
+    assert result.code == 0, result.out + result.err
+    assert "2 known findings hidden by the baseline .taxonomy-baseline.json" in result.out
