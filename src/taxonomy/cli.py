@@ -37,12 +37,25 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--format",
             "-f",
             "fmt",
-            type=click.Choice(sorted(REPORTERS)),
-            default="text",
+            multiple=True,
+            default=("text",),
             show_default=True,
-            help="Output format.",
+            metavar="FORMAT[:FILE]",
+            callback=_check_formats,
+            help=f"Output format: {', '.join(sorted(REPORTERS))}. Repeatable; FORMAT:FILE writes that one to FILE.",
         ),
         click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file."),
+        click.option(
+            "--baseline",
+            type=click.Path(dir_okay=False),
+            help="Fail only on findings this baseline file does not accept; list the fixed ones.",
+        ),
+        click.option(
+            "--write-baseline",
+            type=click.Path(dir_okay=False),
+            metavar="FILE",
+            help="Record every current finding in FILE (keyed by code, entity and file; not by line) and exit 0.",
+        ),
         click.option(
             "--select",
             multiple=True,
@@ -66,6 +79,14 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _check_formats(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    for spec in value:
+        name = spec.partition(":")[0]
+        if name not in REPORTERS:
+            raise click.BadParameter(f"{name!r} is not one of {', '.join(sorted(REPORTERS))}.")
+    return value
+
+
 def _report_options(kwargs: dict[str, Any]) -> Any:
     from taxonomy.commands import ReportOptions
 
@@ -76,6 +97,8 @@ def _report_options(kwargs: dict[str, Any]) -> Any:
         ignore=kwargs.pop("ignore"),
         fail_on=kwargs.pop("fail_on"),
         config=kwargs.pop("config"),
+        baseline=kwargs.pop("baseline"),
+        write_baseline=kwargs.pop("write_baseline"),
     )
 
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from taxonomy.commands import ReportOptions, settings, taxonomy_path
+from taxonomy.commands import ReportOptions, finish, settings, taxonomy_path
 from taxonomy.config import Config
 from taxonomy.engine import apply_policy, exit_code, run_checks
 from taxonomy.findings import Finding
 from taxonomy.lintcontext import LintContext
 from taxonomy.loader import Loaded, load
-from taxonomy.reporters import Report, emit
+from taxonomy.reporters import Report
 
 
 def _lint(path: Path, config: Config) -> tuple[Loaded, list[Finding]]:
@@ -44,5 +44,4 @@ def lint(file: str | None, options: ReportOptions, fix: bool = False) -> int:
         if count:
             notices = (f"{count} of these can be fixed with `taxonomy lint --fix`",)
     report = Report("lint", tuple(findings), loaded.taxonomy.files, exit_code(findings, config.fail_on), notices)
-    emit(report, options.format, options.output_file)
-    return report.exit_code
+    return finish(report, options, config)

@@ -10,7 +10,7 @@ import importlib
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -19,6 +19,11 @@ from taxonomy.findings import Finding, Severity
 REPORTERS: dict[str, str] = {
     "text": "taxonomy.reporters.text:render",
     "json": "taxonomy.reporters.json:render",
+    "sarif": "taxonomy.reporters.sarif:render",
+    "github": "taxonomy.reporters.github:render",
+    "gitlab": "taxonomy.reporters.gitlab:render",
+    "junit": "taxonomy.reporters.junit:render",
+    "markdown": "taxonomy.reporters.markdown:render",
 }
 
 
@@ -61,13 +66,58 @@ def use_color(stream: TextIO) -> bool:
     return bool(isatty and isatty())
 
 
-def emit(report: Report, fmt: str, output_file: str | None = None) -> None:
-    """Render `report` in `fmt` to stdout, or atomically to `output_file`."""
-    if output_file:
-        from taxonomy.atomic import write_atomic
+def outputs(formats: str | Sequence[str], output_file: str | None = None) -> list[tuple[str, str | None]]:
+    """Where each format goes: `NAME` (the terminal, or --output-file) or `NAME:PATH` (that file).
 
-        write_atomic(output_file, renderer(fmt)(report, color=False))
-        return
-    text = renderer(fmt)(report, color=use_color(sys.stdout))
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    At most one format writes to the terminal and no two to the same file, so `-f text -f sarif:results.sarif`
+    shows text and writes SARIF in one run.
+    """
+    from taxonomy.errors import TaxonomyError
+
+    specs = [formats] if isinstance(formats, str) else list(formats or ["text"])
+    routed: list[tuple[str, str | None]] = []
+    for spec in specs:
+        name, sep, path = spec.partition(":")
+        if name not in REPORTERS:
+            from taxonomy.fuzzy import did_you_mean
+
+            raise TaxonomyError(
+                f"unknown format {name!r}{did_you_mean(name, REPORTERS)}; use one of {', '.join(sorted(REPORTERS))}"
+            )
+        if sep and not path:
+            raise TaxonomyError(f"format {spec!r} names no file; write {name}:PATH or leave out the colon")
+        routed.append((name, path or None))
+    bare = [i for i, (_name, path) in enumerate(routed) if path is None]
+    if output_file:
+        if len(bare) > 1:
+            raise TaxonomyError(
+                "--output-file fits only one format given without a file",
+                hint="give the others their own file: --format sarif:results.sarif",
+            )
+        if bare:
+            routed[bare[0]] = (routed[bare[0]][0], output_file)
+        else:
+            raise TaxonomyError("--output-file given, but every format already names its file")
+    elif len(bare) > 1:
+        raise TaxonomyError(
+            "only one format can write to the terminal", hint="send the others to files: --format sarif:results.sarif"
+        )
+    paths = [path for _name, path in routed if path]
+    for path in paths:
+        if paths.count(path) > 1:
+            raise TaxonomyError(f"two formats would write to {path}")
+    return routed
+
+
+def emit(report: Report, fmt: str | Sequence[str], output_file: str | None = None) -> None:
+    """Render `report` in every requested format: files atomically, at most one to stdout."""
+    routed = outputs(fmt, output_file)
+    for name, path in routed:
+        if path:
+            from taxonomy.atomic import write_atomic
+
+            write_atomic(path, renderer(name)(report, color=False))
+    for name, path in routed:
+        if path is None:
+            sys.stdout.write(renderer(name)(report, color=use_color(sys.stdout)))
+            sys.stdout.flush()

@@ -57,3 +57,8 @@ def _summary(report: Report, color: bool) -> str:
         _count(s[key], word) for key, word in (("errors", "error"), ("warnings", "warning"), ("info", "info")) if s[key]
     ]
     return _paint(f"Found {_count(s['total'], 'problem')} ({', '.join(parts)}) in {files}.", "1", color)
+
+
+def summary_line(report: Report) -> str:
+    """The closing line without colour, for the other human-facing formats (github, markdown)."""
+    return _summary(report, False)
