@@ -184,8 +184,8 @@ def header(f: File) -> None:
     if f.ext in (".js", ".ts", ".tsx"):
         f.add('import * as braze from "@braze/web-sdk";')
         f.add('import Braze from "@braze/react-native-sdk";')
-        f.add('import { Ev } from "../analytics/constants";')
-        f.add('import { Tracking } from "../analytics/tracking";')
+        f.add('import { Ev } from "../../analytics/constants";')
+        f.add('import { Tracking } from "../../analytics/tracking";')
     elif f.ext == ".py":
         f.add("from shop.constants import " + ", ".join(f"EVENT_{i}" for i in range(len(EVENTS))))
     elif f.ext == ".dart":

@@ -111,12 +111,12 @@ class JavaScriptAdapter(TreeSitterAdapter):
             return
         for child in clause.named_children:
             if child.type == "identifier":  # default import
-                ctx.imported.add(node_text(child))
+                ctx.imported[node_text(child)] = module
                 if receiver:
                     ctx.aliases[node_text(child)] = receiver
             elif child.type == "namespace_import":
                 for ident in child.named_children:
-                    ctx.imported.add(node_text(ident))
+                    ctx.imported[node_text(ident)] = module
                     if receiver:
                         ctx.aliases[node_text(ident)] = receiver
             elif child.type == "named_imports":
@@ -127,7 +127,7 @@ class JavaScriptAdapter(TreeSitterAdapter):
                     alias = spec.child_by_field_name("alias") or name
                     if name is None or alias is None:
                         continue
-                    ctx.imported.add(node_text(alias))
+                    ctx.imported[node_text(alias)] = module
                     if receiver:
                         ctx.functions[node_text(alias)] = (receiver, node_text(name))
 
