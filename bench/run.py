@@ -32,7 +32,13 @@ METHODS = ["logCustomEvent", "logPurchase", "setCustomUserAttribute", "increment
 AST_GREP_RULES = "\n---\n".join(
     f"id: {lang}-{method}\nlanguage: {lang}\nrule:\n  pattern: $R.{method}($$$A)"
     for lang in ("javascript", "typescript", "tsx")
-    for method in ("logCustomEvent", "logPurchase", "setCustomUserAttribute", "incrementCustomUserAttribute", "setEmail")
+    for method in (
+        "logCustomEvent",
+        "logPurchase",
+        "setCustomUserAttribute",
+        "incrementCustomUserAttribute",
+        "setEmail",
+    )
 )
 
 

@@ -71,7 +71,7 @@ class _Context:
         first: int = getattr(node, "col_offset", 0)
         last: int = getattr(node, "end_col_offset", 0)
         if start == end:
-            return self.lines[start - 1][first:last].decode("utf-8", "replace")
+            return str(self.lines[start - 1][first:last].decode("utf-8", "replace"))
         parts = [self.lines[start - 1][first:], *self.lines[start : end - 1], self.lines[end - 1][:last]]
         return str(b"\n".join(parts).decode("utf-8", "replace"))
 
