@@ -109,7 +109,8 @@ def run(files: int, out_root: Path, taxonomy: list[str], repeat: int) -> dict[st
     result["cold_1core_s"], _ = best(one, tree, 1)
     recall, precision, want, got, skipped = accuracy(truth_doc["call_sites"], scan_json)
     result.update(recall=round(recall, 4), precision=round(precision, 4), truth=want, found=got, skipped=skipped)
-    sg = shutil.which("ast-grep") or shutil.which("sg")
+    # not `sg`: on Linux that is usually the shadow-utils setgid command
+    sg = shutil.which("ast-grep") or shutil.which("ast-grep", path=os.path.dirname(sys.executable))
     if sg:
         result["ast_grep_s"], _ = best([sg, "scan", "--inline-rules", AST_GREP_RULES, "--json=stream", "."], tree, 1)
         result["ast_grep_cpu_s"] = round(statistics.median(CPU_SECONDS), 2)
