@@ -29,9 +29,10 @@ class FileOutcome:
     imports: dict[str, str] = field(default_factory=dict)  # local name -> module, for constants defined elsewhere
 
 
-def candidate(data: bytes, sigs: SignatureSet) -> bool:
-    """The byte-level prefilter: does the file mention a method name of an enabled signature at all?"""
-    return any(anchor in data for anchor in sigs.anchors) and any(needle in data for needle in sigs.needles)
+def candidate(data: bytes, sigs: SignatureSet, language: str) -> bool:
+    """The byte-level prefilter: does the file mention a method name its language's signatures know at all?"""
+    anchors, needles = sigs.prefilter(language)
+    return any(anchor in data for anchor in anchors) and any(needle in data for needle in needles)
 
 
 def scan_file(
@@ -56,7 +57,7 @@ def scan_file(
     if b"\0" in data[:_BINARY_PROBE]:
         outcome.skipped = "binary file"
         return outcome
-    if not candidate(data, sigs):
+    if not candidate(data, sigs, language):
         return outcome
     return scan_source(data, outcome, adapter_spec, sigs)
 
