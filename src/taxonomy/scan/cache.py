@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -100,10 +101,12 @@ class ScanCache:
         self.entries[path] = [mtime, size, outcome_to(outcome)]
         self.dirty = True
 
-    def prune(self, keep: set[str]) -> None:
+    def prune(self, keep: set[str], under: tuple[str, ...]) -> None:
+        prefixes = tuple(folder.rstrip("/\\") + os.sep for folder in under)
         for path in set(self.entries) - keep:
-            del self.entries[path]
-            self.dirty = True
+            if path.startswith(prefixes):
+                del self.entries[path]
+                self.dirty = True
 
     def save(self) -> None:
         if not self.dirty:

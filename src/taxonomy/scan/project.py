@@ -83,7 +83,7 @@ def scan_paths(
                     outcomes[absolute] = hit
                     continue
         todo.append((absolute, rel, language, adapter))
-    all_cached = not todo and cache is not None and set(cache.entries) == set(stats)
+    all_cached = not todo and cache is not None  # nothing changed: the constants of the last run still hold
     worker_count = _workers(len(todo), settings.jobs if jobs is None else jobs)
     report = _Progress(len(todo)) if progress and todo else None
     for absolute, outcome in _run(todo, sigs, settings, worker_count, report):
@@ -107,7 +107,8 @@ def scan_paths(
             skipped.append(Skipped(outcome.file, outcome.skipped))
         suppressions.extend(outcome.suppressions)
     if cache is not None:
-        cache.prune(set(stats))
+        # forget files that vanished from the folders scanned now; other folders' entries stay for their next scan
+        cache.prune(set(stats), tuple(str(p.absolute()) for p in given if p.is_dir()))
         cache.save()
     sites.sort(key=lambda s: (s.file, s.line, s.column, s.kind, s.name or ""))
     skipped.sort(key=lambda s: s.file)
