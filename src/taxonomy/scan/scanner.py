@@ -29,6 +29,12 @@ class FileOutcome:
     imports: dict[str, str] = field(default_factory=dict)  # local name -> module, for constants defined elsewhere
 
 
+def is_empty(outcome: FileOutcome) -> bool:
+    """Nothing to remember: most files of a tree (no SDK call, no constant anyone needs)."""
+    return not (outcome.sites or outcome.skipped or outcome.parsed or outcome.constants or outcome.suppressions
+                or outcome.imports)  # fmt: skip
+
+
 def candidate(data: bytes, sigs: SignatureSet, language: str) -> bool:
     """The byte-level prefilter: does the file mention a method name its language's signatures know at all?"""
     anchors, needles = sigs.prefilter(language)
