@@ -285,8 +285,8 @@ def payload_sites(payload: Value, line: int, column: int, file: str, language: s
     for entry in _objects(payload.get("purchases")):
         add("purchase", "log", entry, entry.get("product_id"), entry.get("properties"))
     for entry in _objects(payload.get("attributes")):
-        at = entry.pos or (line, column)
-        for key, value in entry.keys:
+        for index, (key, value) in enumerate(entry.keys):
+            at = entry.key_pos[index] if index < len(entry.key_pos) else entry.pos or (line, column)
             if key in _PAYLOAD_CONTROL:
                 continue
             if key in _STANDARD_PAYLOAD_KEYS:
@@ -319,7 +319,7 @@ def payload_sites(payload: Value, line: int, column: int, file: str, language: s
                     op = "nested"
             elif value.type == "array" and any(i.type == "object" for i in value.items):
                 op = "nested"
-            add("attribute", op, entry, Value("string", key), None, shown)
+            add("attribute", op, Value("object", pos=at), Value("string", key), None, shown)
     return sites
 
 
