@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from taxonomy.scan.languages import adapter_for
 from taxonomy.scan.records import Arg, CallSite, RawCall, Suppressed, Value
@@ -219,36 +220,19 @@ def build_sites(call: RawCall, sig: Signature, file: str, language: str) -> list
     return sites
 
 
-_STANDARD_PAYLOAD_KEYS = {
-    "first_name",
-    "last_name",
-    "email",
-    "gender",
-    "dob",
-    "country",
-    "home_city",
-    "language",
-    "phone",
-    "email_subscribe",
-    "push_subscribe",
-}
-_PAYLOAD_CONTROL = {
-    "external_id",
-    "user_alias",
-    "braze_id",
-    "_update_existing_only",
-    "_merge_objects",
-    "push_token_import",
-    "app_id",
-    "time_zone",
-    "push_tokens",
-    "subscription_groups",
-}
-_ARRAY_OPS = {"add": "array_add", "remove": "array_remove", "$add": "array_add", "$remove": "array_remove"}
+def _users_track() -> dict[str, Any]:
+    from taxonomy.resources import load_rule_pack
+
+    data: dict[str, Any] = load_rule_pack("users_track.yaml")
+    return data
 
 
 def payload_sites(payload: Value, line: int, column: int, file: str, language: str) -> list[CallSite]:
     """A /users/track body literal: {"events": [...], "attributes": [...], "purchases": [...]}."""
+    rules = _users_track()
+    standard_keys = set(rules["standard_attribute_keys"])
+    control_keys = set(rules["control_keys"])
+    operators: dict[str, str] = rules["operators"]
     sites: list[CallSite] = []
 
     def add(
@@ -287,9 +271,9 @@ def payload_sites(payload: Value, line: int, column: int, file: str, language: s
     for entry in _objects(payload.get("attributes")):
         for index, (key, value) in enumerate(entry.keys):
             at = entry.key_pos[index] if index < len(entry.key_pos) else entry.pos or (line, column)
-            if key in _PAYLOAD_CONTROL:
+            if key in control_keys:
                 continue
-            if key in _STANDARD_PAYLOAD_KEYS:
+            if key in standard_keys:
                 sites.append(
                     CallSite(
                         file,
@@ -310,11 +294,11 @@ def payload_sites(payload: Value, line: int, column: int, file: str, language: s
             if value.type == "null":
                 op = "unset"
             elif value.type == "object":
-                operator = next((k for k, _ in value.keys if k in _ARRAY_OPS or k == "inc"), None)
-                if operator == "inc":
-                    op, shown = "increment", value.get("inc")
-                elif operator:
-                    op, shown = _ARRAY_OPS[operator], None
+                operator = next((k for k, _ in value.keys if k in operators), None)
+                if operator is not None and operators[operator] == "increment":
+                    op, shown = "increment", value.get(operator)
+                elif operator is not None:
+                    op, shown = operators[operator], None
                 else:
                     op = "nested"
             elif value.type == "array" and any(i.type == "object" for i in value.items):
