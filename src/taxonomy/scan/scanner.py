@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from taxonomy.scan.languages import adapter_for
 from taxonomy.scan.records import Arg, CallSite, RawCall, Suppressed, Value
@@ -26,10 +27,19 @@ class FileOutcome:
     parsed: bool = False
     constants: dict[str, Value] = field(default_factory=dict)
     suppressions: list[Suppressed] = field(default_factory=list)
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> module, for constants defined elsewhere
 
 
-def prefilter(needles: tuple[bytes, ...]) -> re.Pattern[bytes]:
-    return re.compile(b"|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)) or b"(?!)")
+def is_empty(outcome: FileOutcome) -> bool:
+    """Nothing to remember: most files of a tree (no SDK call, no constant anyone needs)."""
+    return not (outcome.sites or outcome.skipped or outcome.parsed or outcome.constants or outcome.suppressions
+                or outcome.imports)  # fmt: skip
+
+
+def candidate(data: bytes, sigs: SignatureSet, language: str) -> bool:
+    """The byte-level prefilter: does the file mention a method name its language's signatures know at all?"""
+    anchors, needles = sigs.prefilter(language)
+    return any(anchor in data for anchor in anchors) and any(needle in data for needle in needles)
 
 
 def scan_file(
@@ -38,7 +48,6 @@ def scan_file(
     language: str,
     adapter_spec: str,
     sigs: SignatureSet,
-    needle_re: re.Pattern[bytes],
     max_size: int,
 ) -> FileOutcome:
     outcome = FileOutcome(rel, language)
@@ -55,7 +64,7 @@ def scan_file(
     if b"\0" in data[:_BINARY_PROBE]:
         outcome.skipped = "binary file"
         return outcome
-    if needle_re.search(data) is None:
+    if not candidate(data, sigs, language):
         return outcome
     return scan_source(data, outcome, adapter_spec, sigs)
 
@@ -70,6 +79,7 @@ def scan_source(data: bytes, outcome: FileOutcome, adapter_spec: str, sigs: Sign
     result = adapter.scan(data, sigs)
     outcome.parsed = True
     outcome.constants = result.constants
+    outcome.imports = result.imports
     for call in result.calls:
         sig = sigs.lookup(call.method, call.receiver, outcome.language)
         if sig is not None:
@@ -78,7 +88,11 @@ def scan_source(data: bytes, outcome: FileOutcome, adapter_spec: str, sigs: Sign
         outcome.sites.extend(payload_sites(payload, line, column, outcome.file, outcome.language))
     if result.error is not None:
         line, column = result.error
-        outcome.skipped = f"syntax error at {line}:{column}; call sites elsewhere in the file are still reported"
+        outcome.skipped = (
+            f"syntax error at {line}:{column}; call sites elsewhere in the file are still reported"
+            if result.partial
+            else f"syntax error at {line}:{column}; not scanned"
+        )
     if b"taxonomy:" in data:
         for match in SUPPRESSION.finditer(data):
             line = data.count(b"\n", 0, match.start()) + 1
@@ -206,36 +220,19 @@ def build_sites(call: RawCall, sig: Signature, file: str, language: str) -> list
     return sites
 
 
-_STANDARD_PAYLOAD_KEYS = {
-    "first_name",
-    "last_name",
-    "email",
-    "gender",
-    "dob",
-    "country",
-    "home_city",
-    "language",
-    "phone",
-    "email_subscribe",
-    "push_subscribe",
-}
-_PAYLOAD_CONTROL = {
-    "external_id",
-    "user_alias",
-    "braze_id",
-    "_update_existing_only",
-    "_merge_objects",
-    "push_token_import",
-    "app_id",
-    "time_zone",
-    "push_tokens",
-    "subscription_groups",
-}
-_ARRAY_OPS = {"add": "array_add", "remove": "array_remove", "$add": "array_add", "$remove": "array_remove"}
+def _users_track() -> dict[str, Any]:
+    from taxonomy.resources import load_rule_pack
+
+    data: dict[str, Any] = load_rule_pack("users_track.yaml")
+    return data
 
 
 def payload_sites(payload: Value, line: int, column: int, file: str, language: str) -> list[CallSite]:
     """A /users/track body literal: {"events": [...], "attributes": [...], "purchases": [...]}."""
+    rules = _users_track()
+    standard_keys = set(rules["standard_attribute_keys"])
+    control_keys = set(rules["control_keys"])
+    operators: dict[str, str] = rules["operators"]
     sites: list[CallSite] = []
 
     def add(
@@ -272,11 +269,11 @@ def payload_sites(payload: Value, line: int, column: int, file: str, language: s
     for entry in _objects(payload.get("purchases")):
         add("purchase", "log", entry, entry.get("product_id"), entry.get("properties"))
     for entry in _objects(payload.get("attributes")):
-        at = entry.pos or (line, column)
-        for key, value in entry.keys:
-            if key in _PAYLOAD_CONTROL:
+        for index, (key, value) in enumerate(entry.keys):
+            at = entry.key_pos[index] if index < len(entry.key_pos) else entry.pos or (line, column)
+            if key in control_keys:
                 continue
-            if key in _STANDARD_PAYLOAD_KEYS:
+            if key in standard_keys:
                 sites.append(
                     CallSite(
                         file,
@@ -297,16 +294,16 @@ def payload_sites(payload: Value, line: int, column: int, file: str, language: s
             if value.type == "null":
                 op = "unset"
             elif value.type == "object":
-                operator = next((k for k, _ in value.keys if k in _ARRAY_OPS or k == "inc"), None)
-                if operator == "inc":
-                    op, shown = "increment", value.get("inc")
-                elif operator:
-                    op, shown = _ARRAY_OPS[operator], None
+                operator = next((k for k, _ in value.keys if k in operators), None)
+                if operator is not None and operators[operator] == "increment":
+                    op, shown = "increment", value.get(operator)
+                elif operator is not None:
+                    op, shown = operators[operator], None
                 else:
                     op = "nested"
             elif value.type == "array" and any(i.type == "object" for i in value.items):
                 op = "nested"
-            add("attribute", op, entry, Value("string", key), None, shown)
+            add("attribute", op, Value("object", pos=at), Value("string", key), None, shown)
     return sites
 
 
