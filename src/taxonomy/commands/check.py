@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from taxonomy.commands import ReportOptions, settings, taxonomy_path
+from taxonomy.commands import ReportOptions, finish, settings, taxonomy_path
 from taxonomy.engine import apply_policy, enabled, exit_code, run_checks
 from taxonomy.findings import Finding, Span
 
@@ -18,7 +18,7 @@ def check(paths: tuple[str, ...], taxonomy_file: str | None, options: ReportOpti
     from taxonomy.checks.code import CheckContext
     from taxonomy.loader import load
     from taxonomy.paths import display_path
-    from taxonomy.reporters import Report, emit
+    from taxonomy.reporters import Report
     from taxonomy.scan import scan_paths
 
     config = settings(options)
@@ -44,8 +44,7 @@ def check(paths: tuple[str, ...], taxonomy_file: str | None, options: ReportOpti
         notices,
         {"call_sites": len(result.call_sites), "files_scanned": result.files},
     )
-    emit(report, options.format, options.output_file)
-    return report.exit_code
+    return finish(report, options, config)
 
 
 def project_root(has_config: bool, config_root: Path, taxonomy: Path) -> Path:
