@@ -170,8 +170,14 @@ class _Progress:
 
 
 def _scan_chunk(chunk: list[tuple[str, str, str, str]], sigs: SignatureSet, max_size: int) -> list[Any]:
-    needle_re = prefilter(sigs.needles)
-    return [(a, scan_file(a, rel, lang, adapter, sigs, needle_re, max_size)) for a, rel, lang, adapter in chunk]
+    regexes: dict[str, re.Pattern[bytes]] = {}  # per language: Swift setters must not make every JS file parse
+
+    def needle_re(language: str) -> re.Pattern[bytes]:
+        if language not in regexes:
+            regexes[language] = prefilter(sigs.language_needles(language))
+        return regexes[language]
+
+    return [(a, scan_file(a, rel, lang, adapter, sigs, needle_re(lang), max_size)) for a, rel, lang, adapter in chunk]
 
 
 def _run(

@@ -91,8 +91,21 @@ class SignatureSet:
     def methods(self, language: str) -> frozenset[str]:
         return frozenset(m for m, sigs in self.by_method.items() if any(language in s.languages for s in sigs))
 
+    def language_needles(self, language: str) -> tuple[bytes, ...]:
+        """What the prefilter searches for in a file of this language."""
+        found = {needle(m) for m in self.methods(language)}
+        if language in self.payloads:
+            found.update(PAYLOAD_NEEDLES)
+        return tuple(sorted(found))
+
 
 PAYLOAD_NEEDLES = (b"external_id", b"user_alias", b"braze_id")
+
+
+def needle(method: str) -> bytes:
+    """The bytes a file must contain to possibly call `method`: a setter `email=` needs `email`, a Swift name
+    qualified by its first label `set(email:)` needs `set(email:`."""
+    return method.rstrip("=)").encode()
 
 
 def compile_receivers(patterns: Iterable[str]) -> re.Pattern[str] | None:
@@ -217,7 +230,7 @@ def _build(packs: tuple[str, ...], wrappers: tuple[Signature, ...]) -> Signature
     by_method: dict[str, list[Signature]] = {}
     for sig in all_sigs:
         by_method.setdefault(sig.method, []).append(sig)
-    needles = {m.encode() for m in by_method}
+    needles = {needle(m) for m in by_method}
     if payloads:
         needles.update(PAYLOAD_NEEDLES)
     return SignatureSet(
