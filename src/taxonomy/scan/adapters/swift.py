@@ -71,16 +71,17 @@ class SwiftAdapter(TreeSitterAdapter):
         while stack:
             node = stack.pop()
             kind = node.type
-            if kind == "property_declaration" and not self._is_constant_site(node):
-                for name, value in self._bound(node):
-                    declared.setdefault(name, []).append(value)
-            elif kind in ("guard_statement", "if_statement", "if_let_binding"):
-                for name, value in self._bound(node):
-                    declared.setdefault(name, []).append(value)
+            if (kind == "property_declaration" and not self._is_constant_site(node)) or kind in (
+                "guard_statement",
+                "if_statement",
+                "if_let_binding",
+            ):
+                for bound, value in self._bound(node):
+                    declared.setdefault(bound, []).append(value)
             elif kind in ("parameter", "lambda_parameter"):
-                name = node.child_by_field_name("name")
-                if name is not None and name.type == "simple_identifier":
-                    parameters.add(node_text(name))
+                param = node.child_by_field_name("name")
+                if param is not None and param.type == "simple_identifier":
+                    parameters.add(node_text(param))
             elif kind == "for_statement":
                 item = node.child_by_field_name("item")
                 if item is not None:
@@ -198,10 +199,10 @@ class SwiftAdapter(TreeSitterAdapter):
             return "self"
         if kind == "navigation_expression":
             target = node.child_by_field_name("target")
-            name = _suffix_name(node)
-            if target is None or name is None:
+            member = _suffix_name(node)
+            if target is None or member is None:
                 return "?"
-            return f"{self.receiver_path(target, ctx, depth + 1)}.{name}"
+            return f"{self.receiver_path(target, ctx, depth + 1)}.{member}"
         if kind == "call_expression" and node.named_child_count:
             return f"{self.receiver_path(node.named_children[0], ctx, depth + 1)}()"
         return "?"
