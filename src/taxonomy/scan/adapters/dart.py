@@ -13,6 +13,7 @@ from typing import Any
 
 from tree_sitter import Node
 
+from taxonomy.scan.adapters.scopes import Scopes
 from taxonomy.scan.records import Arg, Value, concat
 from taxonomy.scan.treesitter import FileContext, TreeSitterAdapter, node_text
 
@@ -46,9 +47,29 @@ def _typed_client(node: Node) -> bool:
     return any(c.type == "type_identifier" and node_text(c) == _CLIENT_TYPE for c in node.named_children)
 
 
+def _scope(node: Node) -> Node | None:
+    """The node whose range a declaration is visible in (None: the whole file)."""
+    if node.type == "formal_parameter":  # parameters: the function body that follows the signature
+        current: Node | None = node
+        while current is not None and current.type not in ("function_expression", "class_body", "program"):
+            body = current.next_named_sibling
+            if body is not None and body.type == "function_body":
+                return body
+            current = current.parent
+        return current
+    current = node.parent
+    while current is not None and current.type not in ("block", "class_body", "function_expression", "program"):
+        current = current.parent
+    return None if current is None or current.type == "program" else current
+
+
 class DartAdapter(TreeSitterAdapter):
     language = "dart"
     query_name = "dart"
+
+    def __init__(self) -> None:
+        self._sequences: dict[int, list[Node]] = {}  # initializer's first node -> the whole initializer
+        self._scopes = Scopes()
 
     def load_grammar(self) -> Any:
         import tree_sitter_dart
@@ -57,8 +78,9 @@ class DartAdapter(TreeSitterAdapter):
 
     # --- declarations -----------------------------------------------------------------------------------------
     def prepare(self, root: Node, ctx: FileContext) -> None:
+        self._sequences = {}
+        self._scopes = Scopes()
         declared: dict[str, list[list[Node] | None]] = {}
-        parameters: set[str] = set()
         stack: list[tuple[Node, str]] = [(root, "")]
         while stack:
             node, prefix = stack.pop()
@@ -85,29 +107,37 @@ class DartAdapter(TreeSitterAdapter):
                         ctx.constants[f"{prefix}{name}"] = found
                         ctx.exported[f"{prefix}{name}"] = found  # Dart imports whole libraries
                         continue
-                declared.setdefault(name, []).append(value)
+                self._declare(name, node, value, declared, ctx)
             elif kind == "formal_parameter":
                 name_node = node.child_by_field_name("name")
                 if name_node is not None:
                     if _typed_client(node):
                         ctx.aliases[node_text(name_node)] = _CLIENT
-                    else:
-                        parameters.add(node_text(name_node))
+                    else:  # `FakeBraze braze` reads as `FakeBraze()`; an untyped parameter as itself
+                        typed = next((c for c in node.named_children if c.type == "type_identifier"), None)
+                        self._declare(node_text(name_node), node, [typed] if typed else None, declared, ctx)
             elif kind == "getter_signature" and _typed_client(node):
                 name_node = node.child_by_field_name("name")
                 if name_node is not None:
                     ctx.aliases[node_text(name_node)] = _CLIENT
             stack.extend((child, prefix) for child in node.named_children)
         for key, inits in declared.items():
-            if key in ctx.aliases:
-                continue
-            init = inits[0] if len(inits) == 1 and key not in parameters else None
-            ctx.bindings[key] = init[0] if init else None
-            if init:
-                self._sequences[id(init[0])] = init
-        for key in parameters:
             if key not in ctx.aliases:
-                ctx.bindings.setdefault(key, None)
+                init = inits[0] if len(inits) == 1 else None
+                ctx.bindings[key] = init[0] if init else None
+
+    def _declare(
+        self,
+        name: str,
+        node: Node,
+        value: list[Node] | None,
+        declared: dict[str, list[list[Node] | None]],
+        ctx: FileContext,
+    ) -> None:
+        declared.setdefault(name, []).append(value)
+        if value:
+            self._sequences[id(value[0])] = value
+        self._scopes.add(name, _scope(node), value[0] if value else None, len(ctx.source))
 
     def _initializer(self, node: Node, name_node: Node) -> list[Node] | None:
         """The nodes after `=` (a primary and its selectors), or None."""
@@ -129,14 +159,6 @@ class DartAdapter(TreeSitterAdapter):
                     value = Value("string", node_text(ident))
                     ctx.constants[f"{node_text(name)}.{node_text(ident)}.name"] = value
                     ctx.exported[f"{node_text(name)}.{node_text(ident)}.name"] = value
-
-    def scan(self, source: bytes, sigs: Any) -> Any:
-        self._sequences: dict[int, list[Node]] = {}
-        return super().scan(source, sigs)
-
-    def constants(self, source: bytes) -> dict[str, Value]:
-        self._sequences = {}
-        return super().constants(source)
 
     # --- hooks -------------------------------------------------------------------------------------------------
     def receiver_path(self, node: Node, ctx: FileContext, depth: int = 0) -> str:
@@ -161,12 +183,15 @@ class DartAdapter(TreeSitterAdapter):
             name = node_text(primary)
             if name in ctx.aliases:
                 path = ctx.aliases[name]
-            elif ctx.bindings.get(name) is not None:
+            elif name in ctx.bindings:
                 init = ctx.bindings[name]
-                assert init is not None
-                path = self._path(self._sequences.get(id(init), [init]), ctx, depth + 1)
+                if init is None:  # declared more than once: the innermost declaration around this use
+                    _found, init = self._scopes.resolve(name, primary)
+                path = name if init is None else self._path(self._sequences.get(id(init), [init]), ctx, depth + 1)
             else:
                 path = name
+        elif primary.type == "type_identifier":
+            path = f"{node_text(primary)}()"
         elif primary.type == "this":
             path = "this"
         elif primary.type in ("new_expression", "const_object_expression"):

@@ -12,12 +12,14 @@ from typing import Any
 
 from tree_sitter import Node
 
+from taxonomy.scan.adapters.scopes import Scopes
 from taxonomy.scan.records import Arg, Value, concat
 from taxonomy.scan.treesitter import FileContext, TreeSitterAdapter, node_text
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", '"': '"', "'": "'", "\\": "\\"}
 _WRAPPERS = {"parenthesized_expression", "cast_expression"}
 _MAX_DEPTH = 12
+_FUNCTIONS = {"method_definition", "function_definition", "block_literal"}
 _DEFINE_STRING = re.compile(r'^\s*@?"((?:[^"\\]|\\.)*)"\s*$')
 _DEFINE_NUMBER = re.compile(r"^\s*@?\(?\s*(-?\d+)\s*\)?\s*$")
 
@@ -45,6 +47,9 @@ class ObjCAdapter(TreeSitterAdapter):
     language = "objc"
     query_name = "objc"
 
+    def __init__(self) -> None:
+        self._scopes = Scopes()
+
     def load_grammar(self) -> Any:
         import tree_sitter_objc
 
@@ -52,6 +57,8 @@ class ObjCAdapter(TreeSitterAdapter):
 
     # --- declarations -----------------------------------------------------------------------------------------
     def prepare(self, root: Node, ctx: FileContext) -> None:
+        self._scopes = Scopes()
+        whole = len(ctx.source)
         declared: dict[str, list[Node | None]] = {}
         parameters: set[str] = set()
         stack = [root]
@@ -80,12 +87,17 @@ class ObjCAdapter(TreeSitterAdapter):
                             ctx.exported[name] = found  # `extern NSString *const` in a header: visible everywhere
                             continue
                     declared.setdefault(name, []).append(value)
+                    self._scopes.add(name, None if top else node.parent, value, whole)
             elif kind in ("method_parameter", "parameter_declaration"):
                 name = _declarator_name(node.child_by_field_name("declarator"))
                 if name is None:
                     name = next((node_text(c) for c in node.named_children if c.type == "identifier"), None)
                 if name is not None:
                     parameters.add(name)
+                    function = node.parent
+                    while function is not None and function.type not in _FUNCTIONS:
+                        function = function.parent
+                    self._scopes.add(name, function, None, whole)
             stack.extend(node.named_children)
         for key, inits in declared.items():
             ctx.bindings[key] = inits[0] if len(inits) == 1 and key not in parameters else None
@@ -118,6 +130,8 @@ class ObjCAdapter(TreeSitterAdapter):
             name = node_text(node)
             if name in ctx.bindings:
                 init = ctx.bindings[name]
+                if init is None:  # declared more than once: the innermost declaration around this use
+                    _found, init = self._scopes.resolve(name, node)
                 return name if init is None else self.receiver_path(init, ctx, depth + 1)
             return name
         if kind == "self":

@@ -10,6 +10,7 @@ from typing import Any
 
 from tree_sitter import Node
 
+from taxonomy.scan.adapters.scopes import Scopes
 from taxonomy.scan.records import Arg, Value, concat
 from taxonomy.scan.treesitter import FileContext, TreeSitterAdapter, node_text
 
@@ -17,6 +18,7 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", '"': '"', "'": "'", "\\"
 _WRAPPERS = {"tuple_expression", "try_expression", "await_expression", "as_expression", "postfix_expression"}
 _TYPES = {"class_declaration", "protocol_declaration"}  # struct, enum, class, extension, actor all parse as these
 _MAX_DEPTH = 12
+_FUNCTIONS = {"function_declaration", "init_declaration", "lambda_literal", "subscript_declaration"}
 
 
 def _unwrap(node: Node) -> Node:
@@ -57,6 +59,9 @@ class SwiftAdapter(TreeSitterAdapter):
     language = "swift"
     query_name = "swift"
 
+    def __init__(self) -> None:
+        self._scopes = Scopes()
+
     def load_grammar(self) -> Any:
         import tree_sitter_swift
 
@@ -65,6 +70,8 @@ class SwiftAdapter(TreeSitterAdapter):
     # --- declarations -----------------------------------------------------------------------------------------
     def prepare(self, root: Node, ctx: FileContext) -> None:
         self._declarations(root, ctx, prefix="")
+        self._scopes = Scopes()
+        whole = len(ctx.source)
         declared: dict[str, list[Node | None]] = {}
         parameters: set[str] = set()
         stack = [root]
@@ -76,12 +83,20 @@ class SwiftAdapter(TreeSitterAdapter):
                 "if_statement",
                 "if_let_binding",
             ):
+                scope = node if kind == "if_statement" else node.parent
                 for bound, value in self._bound(node):
                     declared.setdefault(bound, []).append(value)
+                    self._scopes.add(
+                        bound, None if scope is None or scope.type == "source_file" else scope, value, whole
+                    )
             elif kind in ("parameter", "lambda_parameter"):
                 param = node.child_by_field_name("name")
                 if param is not None and param.type == "simple_identifier":
                     parameters.add(node_text(param))
+                    function = node.parent
+                    while function is not None and function.type not in _FUNCTIONS:
+                        function = function.parent
+                    self._scopes.add(node_text(param), function, None, whole)
             elif kind == "for_statement":
                 item = node.child_by_field_name("item")
                 if item is not None:
@@ -193,6 +208,8 @@ class SwiftAdapter(TreeSitterAdapter):
             name = node_text(node)
             if name in ctx.bindings:
                 init = ctx.bindings[name]
+                if init is None:  # declared more than once: the innermost declaration around this use
+                    _found, init = self._scopes.resolve(name, node)
                 return name if init is None else self.receiver_path(init, ctx, depth + 1)
             return name
         if kind == "self_expression":
