@@ -58,9 +58,10 @@ def test_constants_across_swift_and_objc_files(tmp_path: Path) -> None:
     assert names == {("Track.swift", "signed_up"), ("Track.swift", "vip_tier"), ("lib/main.dart", "app_opened")}
 
 
-def test_prefilter_is_per_language(tmp_path: Path) -> None:
-    # `email=` (an ABKUser property assignment) makes Swift/ObjC files mentioning `email` worth parsing, not JS ones.
+def test_property_assignments_do_not_widen_the_prefilter(tmp_path: Path) -> None:
+    # `email=` (an ABKUser property assignment) needs `sharedInstance` in the file, not just `email`.
     write(tmp_path / "form.js", "const email = form.email;\n")
+    write(tmp_path / "Form.m", "- (void)f {\n  self.form.email = e;\n}\n")
     write(
         tmp_path / "Profile.m", "- (void)f {\n  ABKUser *user = [Appboy sharedInstance].user;\n  user.email = e;\n}\n"
     )

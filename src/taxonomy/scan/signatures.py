@@ -81,6 +81,7 @@ class SignatureSet:
     modules: Mapping[str, Mapping[str, str]]  # language -> import source -> receiver name it binds
     payloads: frozenset[str]  # languages whose /users/track payload literals are call sites
     needles: tuple[bytes, ...] = field(default=())
+    anchors: tuple[bytes, ...] = field(default=())  # fewer, shorter substrings covering every needle (fast reject)
 
     def lookup(self, method: str, receiver: str | None, language: str) -> Signature | None:
         for sig in self.by_method.get(method, ()):
@@ -91,21 +92,22 @@ class SignatureSet:
     def methods(self, language: str) -> frozenset[str]:
         return frozenset(m for m, sigs in self.by_method.items() if any(language in s.languages for s in sigs))
 
-    def language_needles(self, language: str) -> tuple[bytes, ...]:
-        """What the prefilter searches for in a file of this language."""
-        found = {needle(m) for m in self.methods(language)}
-        if language in self.payloads:
-            found.update(PAYLOAD_NEEDLES)
-        return tuple(sorted(found))
-
 
 PAYLOAD_NEEDLES = (b"external_id", b"user_alias", b"braze_id")
 
 
-def needle(method: str) -> bytes:
-    """The bytes a file must contain to possibly call `method`: a setter `email=` needs `email`, a Swift name
-    qualified by its first label `set(email:)` needs `set(email:`."""
-    return method.rstrip("=)").encode()
+def needles_of(sig: Signature) -> set[bytes]:
+    """What a file must contain to hold this call: the method name (a Swift name qualified by its first label,
+    `set(email:)`, needs `set(email:`). A property assignment (`email=`) needs the longest literal segment of each
+    receiver pattern instead (`sharedInstance` for `Appboy.sharedInstance().user`): receivers resolve within one
+    file, and `email` alone would make half of all files worth parsing."""
+    if not sig.method.endswith("="):
+        return {sig.method.rstrip(")").encode()}
+    out: set[bytes] = set()
+    for pattern in sig.receivers:
+        literal = [seg.rstrip("()[]") for seg in pattern.split(".") if "*" not in seg]
+        out.add((max(literal, key=len, default="") or sig.method.rstrip("=")).encode())
+    return out or {sig.method.rstrip("=").encode()}
 
 
 def compile_receivers(patterns: Iterable[str]) -> re.Pattern[str] | None:
@@ -230,7 +232,7 @@ def _build(packs: tuple[str, ...], wrappers: tuple[Signature, ...]) -> Signature
     by_method: dict[str, list[Signature]] = {}
     for sig in all_sigs:
         by_method.setdefault(sig.method, []).append(sig)
-    needles = {needle(m) for m in by_method}
+    needles = {n for sig in all_sigs for n in needles_of(sig)}
     if payloads:
         needles.update(PAYLOAD_NEEDLES)
     return SignatureSet(
@@ -238,7 +240,30 @@ def _build(packs: tuple[str, ...], wrappers: tuple[Signature, ...]) -> Signature
         modules=modules,
         payloads=frozenset(payloads),
         needles=tuple(sorted(needles)),
+        anchors=anchors(needles),
     )
+
+
+def anchors(needles: Iterable[bytes], min_len: int = 6) -> tuple[bytes, ...]:
+    """A small set of substrings such that every needle contains one (greedy set cover).
+
+    The prefilter asks "does the file contain any anchor?" (one fast memchr-based scan per anchor), and only then
+    "which needle?"; fewer scans of every file's bytes is what makes the prefilter cheap.
+    """
+    remaining = {n for n in needles if n}
+    chosen: list[bytes] = []
+    while remaining:
+        counts: dict[bytes, int] = {}
+        for needle in remaining:
+            subs = {
+                needle[i : i + size] for size in range(min_len, len(needle) + 1) for i in range(len(needle) - size + 1)
+            }
+            for sub in subs or {needle}:
+                counts[sub] = counts.get(sub, 0) + 1
+        best = max(counts, key=lambda sub: (counts[sub], -len(sub) if counts[sub] > 1 else len(sub), sub))
+        chosen.append(best)
+        remaining = {n for n in remaining if best not in n}
+    return tuple(sorted(chosen))
 
 
 def platform_files() -> tuple[str, ...]:
