@@ -8,10 +8,11 @@ siblings before it. Any name declared with the type `BrazePlugin` (field, local,
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
-from tree_sitter import Node
+from tree_sitter import Node, Query, QueryCursor
 
 from taxonomy.scan.adapters.scopes import Scopes
 from taxonomy.scan.records import Arg, Value, concat
@@ -47,6 +48,15 @@ def _typed_client(node: Node) -> bool:
     return any(c.type == "type_identifier" and node_text(c) == _CLIENT_TYPE for c in node.named_children)
 
 
+def _class_prefix(node: Node) -> str:
+    """`Events.` for a static constant declared in `class Events`."""
+    current = node.parent
+    while current is not None and current.type != "class_definition":
+        current = current.parent
+    name = current.child_by_field_name("name") if current is not None else None
+    return f"{node_text(name)}." if name is not None else ""
+
+
 def _scope(node: Node) -> Node | None:
     """The node whose range a declaration is visible in (None: the whole file)."""
     if node.type == "formal_parameter":  # parameters: the function body that follows the signature
@@ -77,18 +87,20 @@ class DartAdapter(TreeSitterAdapter):
         return tree_sitter_dart.language()
 
     # --- declarations -----------------------------------------------------------------------------------------
+    @functools.cached_property
+    def _declarations_query(self) -> Query:
+        kinds = ("static_final_declaration", "initialized_identifier", "initialized_variable_definition",
+                 "formal_parameter", "getter_signature", "enum_declaration")  # fmt: skip
+        return Query(self.grammar, "[" + " ".join(f"({k})" for k in kinds) + "] @decl")
+
     def prepare(self, root: Node, ctx: FileContext) -> None:
         self._sequences = {}
         self._scopes = Scopes()
         declared: dict[str, list[list[Node] | None]] = {}
-        stack: list[tuple[Node, str]] = [(root, "")]
-        while stack:
-            node, prefix = stack.pop()
+        # A query finds the declarations in C; walking every node in Python costs several times the parse.
+        for node in QueryCursor(self._declarations_query).captures(root).get("decl", ()):
             kind = node.type
-            if kind == "class_definition":
-                class_name = node.child_by_field_name("name")
-                prefix = f"{node_text(class_name)}." if class_name is not None else prefix
-            elif kind == "enum_declaration":
+            if kind == "enum_declaration":
                 self._enum(node, ctx)
             elif kind in ("static_final_declaration", "initialized_identifier", "initialized_variable_definition"):
                 name_node = node.child_by_field_name("name") or next(
@@ -104,8 +116,8 @@ class DartAdapter(TreeSitterAdapter):
                 if kind == "static_final_declaration" and value:
                     found = self._seq_value(value, ctx, 0)
                     if found.type in ("string", "integer", "float", "boolean"):
-                        ctx.constants[f"{prefix}{name}"] = found
-                        ctx.exported[f"{prefix}{name}"] = found  # Dart imports whole libraries
+                        ctx.constants[f"{_class_prefix(node)}{name}"] = found
+                        ctx.exported[f"{_class_prefix(node)}{name}"] = found  # Dart imports whole libraries
                         continue
                 self._declare(name, node, value, declared, ctx)
             elif kind == "formal_parameter":
@@ -120,7 +132,6 @@ class DartAdapter(TreeSitterAdapter):
                 name_node = node.child_by_field_name("name")
                 if name_node is not None:
                     ctx.aliases[node_text(name_node)] = _CLIENT
-            stack.extend((child, prefix) for child in node.named_children)
         for key, inits in declared.items():
             if key not in ctx.aliases:
                 init = inits[0] if len(inits) == 1 else None
