@@ -206,7 +206,10 @@ def parse_file(data: Any, where: str) -> tuple[list[Signature], dict[str, dict[s
         parse_call(call, where=f"{where}: calls[{i}]", sdk=sdk, languages=languages, groups=groups)
         for i, call in enumerate(data.get("calls") or [])
     ]
-    modules = {lang: {str(k): str(v) for k, v in (data.get("modules") or {}).items()} for lang in languages}
+    # `types:` (typed languages): a variable / parameter declared with that type reads as the receiver given;
+    # kept in the same table as `modules:` (import source -> receiver), which never holds a bare type name.
+    bound = {**(data.get("modules") or {}), **(data.get("types") or {})}
+    modules = {lang: {str(k): str(v) for k, v in bound.items()} for lang in languages}
     payloads = set(languages) if data.get("payloads") else set()
     return sigs, modules, payloads
 

@@ -2,8 +2,9 @@
 
 The Dart grammar writes `a.b(c)` flat: a primary followed by sibling `selector` nodes (`.b`, then the argument
 part). The query captures the selector holding the method as `@receiver`; the receiver path is read from the
-siblings before it. Any name declared with the type `BrazePlugin` (field, local, parameter, getter), or bound to
-`BrazePlugin(...)`, reads as `BrazePlugin()`; so do `context.read<BrazePlugin>()`-style lookups.
+siblings before it. Any name declared with a type listed under `types:` in rules/sdk/flutter.yaml (`BrazePlugin`: field,
+local, parameter, getter), or bound to `BrazePlugin(...)`, reads as that type's receiver (`BrazePlugin()`); so do
+`context.read<BrazePlugin>()`-style lookups.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from taxonomy.scan.records import Arg, Value, concat
 from taxonomy.scan.treesitter import FileContext, TreeSitterAdapter, node_text
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v": "\v"}
-_CLIENT_TYPE = "BrazePlugin"
-_CLIENT = "BrazePlugin()"
 _ACCESS = ("unconditional_assignable_selector", "conditional_assignable_selector")
 _QUOTES = {"'", '"', "'''", '"""', "r'", 'r"', "r'''", 'r"""'}
 _MAX_DEPTH = 12
@@ -43,9 +42,12 @@ def _argument_part(selector: Node) -> Node | None:
     return next((c for c in selector.named_children if c.type == "argument_part"), None)
 
 
-def _typed_client(node: Node) -> bool:
-    """A declaration whose type is BrazePlugin (or BrazePlugin?)."""
-    return any(c.type == "type_identifier" and node_text(c) == _CLIENT_TYPE for c in node.named_children)
+def _typed(node: Node, ctx: FileContext) -> str | None:
+    """The receiver a declaration's type stands for (`BrazePlugin` -> `BrazePlugin()`, rules/sdk `types:`)."""
+    for child in node.named_children:
+        if child.type == "type_identifier" and node_text(child) in ctx.modules:
+            return ctx.modules[node_text(child)]
+    return None
 
 
 def _class_prefix(node: Node) -> str:
@@ -110,8 +112,9 @@ class DartAdapter(TreeSitterAdapter):
                     continue
                 name = node_text(name_node)
                 holder = node.parent.parent if node.parent is not None else None
-                if _typed_client(node) or (holder is not None and _typed_client(holder)):
-                    ctx.aliases[name] = _CLIENT
+                typed = _typed(node, ctx) or (_typed(holder, ctx) if holder is not None else None)
+                if typed is not None:
+                    ctx.aliases[name] = typed
                 value = self._initializer(node, name_node)
                 if kind == "static_final_declaration" and value:
                     found = self._seq_value(value, ctx, 0)
@@ -123,15 +126,15 @@ class DartAdapter(TreeSitterAdapter):
             elif kind == "formal_parameter":
                 name_node = node.child_by_field_name("name")
                 if name_node is not None:
-                    if _typed_client(node):
-                        ctx.aliases[node_text(name_node)] = _CLIENT
+                    if (typed := _typed(node, ctx)) is not None:
+                        ctx.aliases[node_text(name_node)] = typed
                     else:  # `FakeBraze braze` reads as `FakeBraze()`; an untyped parameter as itself
-                        typed = next((c for c in node.named_children if c.type == "type_identifier"), None)
-                        self._declare(node_text(name_node), node, [typed] if typed else None, declared, ctx)
-            elif kind == "getter_signature" and _typed_client(node):
+                        type_node = next((c for c in node.named_children if c.type == "type_identifier"), None)
+                        self._declare(node_text(name_node), node, [type_node] if type_node else None, declared, ctx)
+            elif kind == "getter_signature" and (typed := _typed(node, ctx)) is not None:
                 name_node = node.child_by_field_name("name")
                 if name_node is not None:
-                    ctx.aliases[node_text(name_node)] = _CLIENT
+                    ctx.aliases[node_text(name_node)] = typed
         for key, inits in declared.items():
             if key not in ctx.aliases:
                 init = inits[0] if len(inits) == 1 else None
@@ -195,10 +198,15 @@ class DartAdapter(TreeSitterAdapter):
             if name in ctx.aliases:
                 path = ctx.aliases[name]
             elif name in ctx.bindings:
-                init = ctx.bindings[name]
+                init: Node | str | None = ctx.bindings[name]
                 if init is None:  # declared more than once: the innermost declaration around this use
                     _found, init = self._scopes.resolve(name, primary)
-                path = name if init is None else self._path(self._sequences.get(id(init), [init]), ctx, depth + 1)
+                if isinstance(init, str):
+                    path = init
+                elif init is None:
+                    path = name
+                else:
+                    path = self._path(self._sequences.get(id(init), [init]), ctx, depth + 1)
             else:
                 path = name
         elif primary.type == "type_identifier":
@@ -206,7 +214,8 @@ class DartAdapter(TreeSitterAdapter):
         elif primary.type == "this":
             path = "this"
         elif primary.type in ("new_expression", "const_object_expression"):
-            path = _CLIENT if _CLIENT_TYPE in node_text(primary) else "new()"
+            typed = _typed(primary, ctx)
+            path = typed if typed is not None else "new()"
         elif primary.type == "parenthesized_expression" and primary.named_child_count:
             path = self._path(list(primary.named_children), ctx, depth + 1)
         else:
@@ -221,10 +230,11 @@ class DartAdapter(TreeSitterAdapter):
             part = _argument_part(selector)
             if part is not None:
                 types = next((c for c in part.named_children if c.type == "type_arguments"), None)
-                if types is not None and node_text(types).strip("<>?") == _CLIENT_TYPE:
-                    path = _CLIENT  # context.read<BrazePlugin>(), GetIt.I<BrazePlugin>()
-                elif path == _CLIENT_TYPE:
-                    path = _CLIENT
+                type_name = node_text(types).strip("<>?") if types is not None else ""
+                if type_name in ctx.modules:
+                    path = ctx.modules[type_name]  # context.read<BrazePlugin>(), GetIt.I<BrazePlugin>()
+                elif path in ctx.modules:
+                    path = ctx.modules[path]  # BrazePlugin(...)
                 else:
                     path += "()"
             elif "[" in node_text(selector):

@@ -43,6 +43,18 @@ def _declarator_name(node: Node | None) -> str | None:
     return node_text(node) if node is not None else None
 
 
+def _typed(node: Node, ctx: FileContext) -> str | None:
+    """The receiver a declaration's type stands for (`BRZUser *user` -> `Braze().user`, rules/sdk `types:`)."""
+    holder = node
+    if node.type == "method_parameter":
+        holder = next((c for c in node.named_children if c.type == "method_type"), node)
+        holder = next((c for c in holder.named_children if c.type == "type_name"), holder)
+    type_node = holder.child_by_field_name("type") or next(
+        (c for c in holder.named_children if c.type == "type_identifier"), None
+    )
+    return ctx.modules.get(node_text(type_node)) if type_node is not None else None
+
+
 class ObjCAdapter(TreeSitterAdapter):
     language = "objc"
     query_name = "objc"
@@ -87,7 +99,10 @@ class ObjCAdapter(TreeSitterAdapter):
                             ctx.exported[name] = found  # `extern NSString *const` in a header: visible everywhere
                             continue
                     declared.setdefault(name, []).append(value)
-                    self._scopes.add(name, None if top else node.parent, value, whole)
+                    typed = _typed(node, ctx)  # `BRZUser *user = [self currentUser];` reads as the type's receiver
+                    if typed is not None:
+                        parameters.add(name)
+                    self._scopes.add(name, None if top else node.parent, typed or value, whole)
             elif kind in ("method_parameter", "parameter_declaration"):
                 name = _declarator_name(node.child_by_field_name("declarator"))
                 if name is None:
@@ -97,7 +112,7 @@ class ObjCAdapter(TreeSitterAdapter):
                     function = node.parent
                     while function is not None and function.type not in _FUNCTIONS:
                         function = function.parent
-                    self._scopes.add(name, function, None, whole)
+                    self._scopes.add(name, function, _typed(node, ctx), whole)
             stack.extend(node.named_children)
         for key, inits in declared.items():
             ctx.bindings[key] = inits[0] if len(inits) == 1 and key not in parameters else None
@@ -130,9 +145,12 @@ class ObjCAdapter(TreeSitterAdapter):
             name = node_text(node)
             if name in ctx.bindings:
                 init = ctx.bindings[name]
-                if init is None:  # declared more than once: the innermost declaration around this use
-                    _found, init = self._scopes.resolve(name, node)
-                return name if init is None else self.receiver_path(init, ctx, depth + 1)
+                found: Node | str | None = init
+                if found is None:  # declared more than once, or typed: the innermost declaration around this use
+                    _found, found = self._scopes.resolve(name, node)
+                if isinstance(found, str):
+                    return found
+                return name if found is None else self.receiver_path(found, ctx, depth + 1)
             return name
         if kind == "self":
             return "self"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-Init = Node | None
+Init = Node | str | None  # an initializer node, or a receiver path (a declaration typed `Braze.User`)
 
 
 class Scopes:

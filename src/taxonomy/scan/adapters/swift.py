@@ -46,6 +46,16 @@ def _suffix_name(nav: Node) -> str | None:
     return node_text(name) if name is not None else None
 
 
+def _typed(node: Node, ctx: FileContext) -> str | None:
+    """The receiver a declaration's type stands for (`user: Braze.User` -> `Braze().user`, rules/sdk `types:`)."""
+    for child in node.named_children:
+        if child.type == "type_annotation" and child.named_child_count:
+            child = child.named_children[0]
+        if child.type in ("user_type", "optional_type", "implicitly_unwrapped_type"):
+            return ctx.modules.get("".join(node_text(child).split()).rstrip("?!"))
+    return None
+
+
 def _labels(args: Node) -> list[str | None]:
     out: list[str | None] = []
     for child in args.named_children:
@@ -84,11 +94,13 @@ class SwiftAdapter(TreeSitterAdapter):
                 "if_let_binding",
             ):
                 scope = node if kind == "if_statement" else node.parent
+                where = None if scope is None or scope.type == "source_file" else scope
+                typed = _typed(node, ctx)  # `let user: Braze.User = …` reads as the type's receiver
                 for bound, value in self._bound(node):
                     declared.setdefault(bound, []).append(value)
-                    self._scopes.add(
-                        bound, None if scope is None or scope.type == "source_file" else scope, value, whole
-                    )
+                    if typed is not None:
+                        parameters.add(bound)
+                    self._scopes.add(bound, where, typed or value, whole)
             elif kind in ("parameter", "lambda_parameter"):
                 param = node.child_by_field_name("name")
                 if param is not None and param.type == "simple_identifier":
@@ -96,7 +108,7 @@ class SwiftAdapter(TreeSitterAdapter):
                     function = node.parent
                     while function is not None and function.type not in _FUNCTIONS:
                         function = function.parent
-                    self._scopes.add(node_text(param), function, None, whole)
+                    self._scopes.add(node_text(param), function, _typed(node, ctx), whole)
             elif kind == "for_statement":
                 item = node.child_by_field_name("item")
                 if item is not None:
@@ -208,9 +220,12 @@ class SwiftAdapter(TreeSitterAdapter):
             name = node_text(node)
             if name in ctx.bindings:
                 init = ctx.bindings[name]
-                if init is None:  # declared more than once: the innermost declaration around this use
-                    _found, init = self._scopes.resolve(name, node)
-                return name if init is None else self.receiver_path(init, ctx, depth + 1)
+                found: Node | str | None = init
+                if found is None:  # declared more than once, or typed: the innermost declaration around this use
+                    _found, found = self._scopes.resolve(name, node)
+                if isinstance(found, str):
+                    return found
+                return name if found is None else self.receiver_path(found, ctx, depth + 1)
             return name
         if kind == "self_expression":
             return "self"
