@@ -75,3 +75,11 @@ def test_swift_set_is_told_apart_by_its_label(tmp_path: Path) -> None:
           "  AppDelegate.braze?.user.set(homeCity: u)\n  AppDelegate.braze?.user.set(nickname: u)\n}\n")  # fmt: skip
     result = scan_paths([tmp_path], Config(root=tmp_path), use_cache=False)
     assert [(s.line, s.name) for s in result.call_sites] == [(2, "email"), (3, "home_city")]
+
+
+def test_deep_nesting_does_not_crash(tmp_path: Path) -> None:
+    write(tmp_path / "Deep.swift", "enum A { " * 3000 + 'static let x = "y"' + " }" * 3000 + "\n")
+    write(tmp_path / "Deep.m", "[" * 3000 + 'braze logCustomEvent:@"x"' + "]" * 3000 + ";\n")
+    write(tmp_path / "deep.dart", "class A { " * 3000 + "}" * 3000 + "\nvoid f() { braze.logCustomEvent('x'); }\n")
+    result = run_cli("scan", "--format", "json", "--no-cache", cwd=tmp_path)
+    assert result.code == 0, result.err

@@ -151,27 +151,30 @@ class SwiftAdapter(TreeSitterAdapter):
             out.append((node_text(name), value))
         return out
 
-    def _declarations(self, node: Node, ctx: FileContext, prefix: str) -> None:
-        for child in node.named_children:
-            if child.type == "property_declaration" and self._is_constant_site(child):
-                binding = next((c for c in child.named_children if c.type == "value_binding_pattern"), None)
-                if binding is None or node_text(binding) != "let":
-                    continue
-                for name, value_node in self._bound(child):
-                    if value_node is None:
+    def _declarations(self, root: Node, ctx: FileContext, prefix: str) -> None:
+        stack = [(root, prefix)]  # no recursion: types nest arbitrarily deep in hostile input
+        while stack:
+            node, prefix = stack.pop()
+            for child in node.named_children:
+                if child.type == "property_declaration" and self._is_constant_site(child):
+                    binding = next((c for c in child.named_children if c.type == "value_binding_pattern"), None)
+                    if binding is None or node_text(binding) != "let":
                         continue
-                    value = self.value(value_node, ctx)
-                    if value.type in ("string", "integer", "float", "boolean"):
-                        self._record(f"{prefix}{name}", value, ctx)
-            elif child.type in _TYPES:
-                name_node = child.child_by_field_name("name")
-                body = child.child_by_field_name("body")
-                if name_node is None or body is None:
-                    continue
-                type_name = node_text(name_node)
-                if body.type == "enum_class_body":
-                    self._enum(child, body, f"{prefix}{type_name}", ctx)
-                self._declarations(body, ctx, f"{prefix}{type_name}.")
+                    for name, value_node in self._bound(child):
+                        if value_node is None:
+                            continue
+                        value = self.value(value_node, ctx)
+                        if value.type in ("string", "integer", "float", "boolean"):
+                            self._record(f"{prefix}{name}", value, ctx)
+                elif child.type in _TYPES:
+                    name_node = child.child_by_field_name("name")
+                    body = child.child_by_field_name("body")
+                    if name_node is None or body is None:
+                        continue
+                    type_name = node_text(name_node)
+                    if body.type == "enum_class_body":
+                        self._enum(child, body, f"{prefix}{type_name}", ctx)
+                    stack.append((body, f"{prefix}{type_name}."))
 
     def _record(self, name: str, value: Value, ctx: FileContext) -> None:
         ctx.constants[name] = value
