@@ -29,9 +29,16 @@ class FileOutcome:
     imports: dict[str, str] = field(default_factory=dict)  # local name -> module, for constants defined elsewhere
 
 
-def candidate(data: bytes, sigs: SignatureSet) -> bool:
-    """The byte-level prefilter: does the file mention a method name of an enabled signature at all?"""
-    return any(anchor in data for anchor in sigs.anchors) and any(needle in data for needle in sigs.needles)
+def is_empty(outcome: FileOutcome) -> bool:
+    """Nothing to remember: most files of a tree (no SDK call, no constant anyone needs)."""
+    return not (outcome.sites or outcome.skipped or outcome.parsed or outcome.constants or outcome.suppressions
+                or outcome.imports)  # fmt: skip
+
+
+def candidate(data: bytes, sigs: SignatureSet, language: str) -> bool:
+    """The byte-level prefilter: does the file mention a method name its language's signatures know at all?"""
+    anchors, needles = sigs.prefilter(language)
+    return any(anchor in data for anchor in anchors) and any(needle in data for needle in needles)
 
 
 def scan_file(
@@ -56,7 +63,7 @@ def scan_file(
     if b"\0" in data[:_BINARY_PROBE]:
         outcome.skipped = "binary file"
         return outcome
-    if not candidate(data, sigs):
+    if not candidate(data, sigs, language):
         return outcome
     return scan_source(data, outcome, adapter_spec, sigs)
 
@@ -278,8 +285,8 @@ def payload_sites(payload: Value, line: int, column: int, file: str, language: s
     for entry in _objects(payload.get("purchases")):
         add("purchase", "log", entry, entry.get("product_id"), entry.get("properties"))
     for entry in _objects(payload.get("attributes")):
-        at = entry.pos or (line, column)
-        for key, value in entry.keys:
+        for index, (key, value) in enumerate(entry.keys):
+            at = entry.key_pos[index] if index < len(entry.key_pos) else entry.pos or (line, column)
             if key in _PAYLOAD_CONTROL:
                 continue
             if key in _STANDARD_PAYLOAD_KEYS:
@@ -312,7 +319,7 @@ def payload_sites(payload: Value, line: int, column: int, file: str, language: s
                     op = "nested"
             elif value.type == "array" and any(i.type == "object" for i in value.items):
                 op = "nested"
-            add("attribute", op, entry, Value("string", key), None, shown)
+            add("attribute", op, Value("object", pos=at), Value("string", key), None, shown)
     return sites
 
 
