@@ -104,7 +104,7 @@ def _methods(sigs: SignatureSet, language: str) -> frozenset[str]:
 
 @functools.cache
 def _prefilter(sigs: SignatureSet, language: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
-    needles = {m.encode() for m in _methods(sigs, language)}
+    needles = {n for group in sigs.by_method.values() for s in group if language in s.languages for n in needles_of(s)}
     if language in sigs.payloads:
         needles.update(PAYLOAD_NEEDLES)
     return anchors(needles), tuple(sorted(needles))
