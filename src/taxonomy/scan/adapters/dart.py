@@ -50,6 +50,11 @@ def _typed(node: Node, ctx: FileContext) -> str | None:
     return None
 
 
+def _is_datetime(text: str) -> bool:
+    compact = text.replace(" ", "").removeprefix("new").removeprefix("const")
+    return compact.startswith(("DateTime.now(", "DateTime(", "DateTime.utc(", "DateTime.parse("))
+
+
 def _class_prefix(node: Node) -> str:
     """`Events.` for a static constant declared in `class Events`."""
     current = node.parent
@@ -270,11 +275,13 @@ class DartAdapter(TreeSitterAdapter):
             names = [_access_name(s) if s.type == "selector" else None for s in seq[1:]]
             if kind == "identifier" and all(names):
                 return self._name(".".join([node_text(node), *map(str, names)]), text, ctx)
-            if text.replace(" ", "").startswith(("DateTime.now(", "DateTime(", "DateTime.utc(", "DateTime.parse(")):
+            if _is_datetime(text):
                 return Value("time", expr=text)
             return Value.dynamic(text)
         if kind == "string_literal":
             return self._string(node, ctx, depth)
+        if kind == "new_expression" and _is_datetime(text):  # new DateTime.now()
+            return Value("time", expr=text)
         if kind in ("decimal_integer_literal", "hex_integer_literal"):
             try:
                 return Value("integer", int(node_text(node), 0))
