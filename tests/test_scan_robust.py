@@ -23,6 +23,10 @@ ADAPTERS = sorted({spec: (lang, suffix) for suffix, (lang, spec) in SUFFIXES.ite
 SNIPPETS = ["braze.", "logCustomEvent(", "getUser()", "?.", '"', "'", "`", "${", "{", "}", "(", ")", "[", "]", ",",
             ":", "=", "\n", "import ", " from ", "@braze/web-sdk", "const ", "events", "external_id", "#", "//",
             "/*", "*/", "\\", "setCustomUserAttribute", "logPurchase", "None", "null", "1.5", "+"]  # fmt: skip
+# Swift, Objective-C, Dart (issue 5b), one line each
+SNIPPETS += ["AppDelegate.braze?.", "user.set(email:", "name:", "\\(", "enum E: String { case a = "]  # fmt: skip
+SNIPPETS += ["[Appboy sharedInstance]", " logCustomEvent:", '@"', "@{", "@[", "#define k @", ".email = "]  # fmt: skip
+SNIPPETS += ["BrazePlugin()", "..", "properties: {", "'''", "\\$", "final braze = ", "<BrazePlugin>"]  # fmt: skip
 source_text = st.lists(st.one_of(st.sampled_from(SNIPPETS), st.text(max_size=8)), max_size=40).map("".join)
 
 

@@ -26,6 +26,12 @@ SUFFIXES: dict[str, tuple[str, str]] = {
     ".tsx": ("typescript", "taxonomy.scan.adapters.javascript:TSX"),
     ".py": ("python", "taxonomy.scan.python_ast:PYTHON"),
     ".pyi": ("python", "taxonomy.scan.python_ast:PYTHON"),
+    # iOS and Flutter (issue 5b)
+    ".swift": ("swift", "taxonomy.scan.adapters.swift:SWIFT"),
+    ".m": ("objc", "taxonomy.scan.adapters.objc:OBJC"),
+    ".mm": ("objc", "taxonomy.scan.adapters.objc:OBJC"),
+    ".h": ("objc", "taxonomy.scan.adapters.objc:OBJC"),
+    ".dart": ("dart", "taxonomy.scan.adapters.dart:DART"),
 }
 
 # Languages that can see each other's constants (Kotlin code reads Java constants, and so on).
