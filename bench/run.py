@@ -1,7 +1,7 @@
 """Time `taxonomy scan` (cold and warm) beside ripgrep and ast-grep on the same generated tree, in the same run;
 check recall and precision against the generator's truth; report peak memory. Run by hand, never in CI.
 
-    python bench/run.py --files 20000            # generates bench/out/20000/ on first use
+    python bench/run.py --files 20000            # generates $TMPDIR/taxonomy-bench/20000/ on first use
     python bench/run.py --files 2000 100000 --repeat 3
 
 Needs /usr/bin/time (GNU time) for peak memory, `rg` (apt-get install ripgrep) and optionally `ast-grep`
@@ -18,6 +18,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -120,7 +121,8 @@ def run(files: int, out_root: Path, taxonomy: list[str], repeat: int, ast_grep_m
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, nargs="+", default=[20_000])
-    parser.add_argument("--out", type=Path, default=HERE / "out")
+    # Outside the checkout: the scanner honours .gitignore, and a tree inside this repository would be ignored.
+    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "taxonomy-bench")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--ast-grep-max-files", type=int, default=20_000, help="skip ast-grep on bigger trees")
     parser.add_argument("--taxonomy", default=f"{sys.executable} -m taxonomy", help="how to run the tool")
