@@ -86,8 +86,9 @@ def test_accepted_name_is_unchanged_by_its_formatter(name: str, style: str) -> N
         assert to_style(name, style) == name
 
 
-@given(st.lists(st.text(alphabet="abcdefxyz0123", min_size=2, max_size=6), min_size=1, max_size=5),
-       st.sampled_from(STYLES))
+@given(
+    st.lists(st.text(alphabet="abcdefxyz0123", min_size=2, max_size=6), min_size=1, max_size=5), st.sampled_from(STYLES)
+)
 def test_formatted_name_is_accepted_when_it_starts_with_a_letter(parts: list[str], style: str) -> None:
     name = " ".join(parts)
     formatted = to_style(name, style)

@@ -22,6 +22,12 @@ from taxonomy.findings import Entity, Finding, Fix, Severity, Span
 # prefix -> (family title, module that defines its rules)
 FAMILIES: dict[str, tuple[str, str]] = {
     "SCH": ("schema: the file's structure and references", "taxonomy.checks.schema"),
+    "NAM": ("naming: case styles and the object-action grammar", "taxonomy.checks.naming"),
+    "BRZ": ("braze: platform limits, reserved and standard names", "taxonomy.checks.braze"),
+    "WHS": ("warehouse: table and column names per dialect", "taxonomy.checks.warehouse"),
+    "DUP": ("duplicates: the same or nearly the same name twice", "taxonomy.checks.duplicates"),
+    "USR": ("user rules: declared in a rules file or the taxonomy's `rules:`", "taxonomy.userrules"),
+    "SUP": ("suppressions: `lint: {ignore: [...]}` that match nothing or name no rule", "taxonomy.suppress"),
 }
 
 
