@@ -38,7 +38,7 @@ from taxonomy.yamlsource import YList, YMap
 KINDS = ("events", "attributes", "properties", "purchase_properties", "products")
 FUNCTIONS = ("casing", "pattern", "not-pattern", "max-length", "enum", "required-field")
 LEVELS = ("off", "error", "warning", "info")
-_RULE_KEYS = {"description", "given", "match", "then", "severity", "message"}
+_RULE_KEYS = {"description", "given", "match", "exclude", "then", "severity", "message"}
 _THEN_KEYS = {"field", "function", "functionOptions"}
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
 
@@ -53,6 +53,7 @@ class UserRule:
     source: str  # the file that defines it (a pack: "pack:recommended")
     field: str | None = None
     match: str | None = None
+    exclude: str | None = None
     message: str | None = None
     description: str | None = None
     span: Span | None = None
@@ -311,6 +312,9 @@ def _parse_rule(rule_id: str, body: Any, key_span: Span, value_span: Span, sourc
     match = body.get("match")
     if match is not None and not isinstance(match, str):
         _fail(f"rule `{rule_id}`: `match` must be a glob such as `checkout_*`", at("match"))
+    exclude = body.get("exclude")
+    if exclude is not None and not isinstance(exclude, str):
+        _fail(f"rule `{rule_id}`: `exclude` must be a glob such as `ecommerce.*`", at("exclude"))
     message = body.get("message")
     if message is not None and not isinstance(message, str):
         _fail(f"rule `{rule_id}`: `message` must be text", at("message"))
@@ -324,6 +328,7 @@ def _parse_rule(rule_id: str, body: Any, key_span: Span, value_span: Span, sourc
         source=source,
         field=field_name,
         match=match,
+        exclude=exclude,
         message=message,
         description=description if isinstance(description, str) else None,
         span=key_span,
@@ -389,7 +394,9 @@ def _targets(taxonomy: Taxonomy, kind: str) -> Iterator[_Target]:
 def _values(target: _Target, field_name: str | None) -> tuple[list[str], Span] | None:
     """The strings a rule tests: the name, or a field's value(s). None when the field is absent."""
     if field_name is None:
-        return [target.name.rsplit(".", 1)[-1]], target.span
+        # properties are named by their dotted path; the test reads the key itself
+        key = target.name.rsplit(".", 1)[-1] if target.kind.endswith("property") else target.name
+        return [key], target.span
     value = getattr(target.node, field_name, None)
     span = target.node.at(field_name) if field_name in target.node.fields else target.span
     if value is None or value == () or value == "":
@@ -398,19 +405,20 @@ def _values(target: _Target, field_name: str | None) -> tuple[list[str], Span] |
     return [str(v).lower() if isinstance(v, bool) else str(v) for v in items], span
 
 
-def _problem(rule_: UserRule, values: list[str]) -> str | None:
+def _problem(rule_: UserRule, values: list[str]) -> tuple[str, str] | None:
+    """(the failing value, why) or None."""
     options = rule_.options
     for value in values:
         if rule_.function == "casing" and not naming.matches_style(value, options["type"]):
-            return f"`{value}` is not {options['type']}"
+            return value, f"is not {options['type']}"
         if rule_.function == "pattern" and not re.search(options["match"], value):
-            return f"`{value}` does not match `{options['match']}`"
+            return value, f"does not match `{options['match']}`"
         if rule_.function == "not-pattern" and re.search(options["match"], value):
-            return f"`{value}` matches `{options['match']}`"
+            return value, f"matches `{options['match']}`"
         if rule_.function == "max-length" and len(value) > options["max"]:
-            return f"`{value}` is {len(value)} characters long (at most {options['max']})"
+            return value, f"is {len(value)} characters long (at most {options['max']})"
         if rule_.function == "enum" and value not in [str(v) for v in options["values"]]:
-            return f"`{value}` is not one of {', '.join(str(v) for v in options['values'])}"
+            return value, f"is not one of {', '.join(str(v) for v in options['values'])}"
     return None
 
 
@@ -419,6 +427,8 @@ def evaluate(taxonomy: Taxonomy, ruleset: RuleSet) -> Iterator[Finding]:
         for kind in rule_.given:
             for target in _targets(taxonomy, kind):
                 if rule_.match and not fnmatch.fnmatchcase(target.name, rule_.match):
+                    continue
+                if rule_.exclude and fnmatch.fnmatchcase(target.name, rule_.exclude):
                     continue
                 found = _values(target, rule_.field)
                 if found is None:
@@ -434,8 +444,8 @@ def evaluate(taxonomy: Taxonomy, ruleset: RuleSet) -> Iterator[Finding]:
                     detail = _problem(rule_, values)
                     if detail is None:
                         continue
-                    where = f"`{rule_.field}` " if rule_.field else ""
-                    problem = f"{where}{detail}"
+                    value, reason = detail
+                    problem = f"`{rule_.field}` `{value}` {reason}" if rule_.field else reason
                 default = f"{target.kind} `{target.name}` {problem}"
                 text = _format(rule_.message, target, rule_, problem) if rule_.message else default
                 yield Finding(
