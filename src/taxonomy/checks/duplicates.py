@@ -111,18 +111,18 @@ def similar_name(ctx: LintContext) -> Iterator[Finding]:
     groups = _groups(ctx)
     usage = Counter(word for name in all_names(ctx.taxonomy) for word in naming.words(name.name))
     # Properties and nested keys reuse a small pool of names: score that pool once.
-    pooled = {naming.squash(n.name) for key, names in groups.items() if key[1] for n in names}
+    pooled = {_spaced(n.name) for key, names in groups.items() if key[1] for n in names}
     pool_pairs = similar_pairs(pooled, threshold)
     for key, names in groups.items():
         if len(names) < 2:
             continue
         by_key: dict[str, Name] = {}
         for name in sorted(names, key=_order):
-            by_key.setdefault(naming.squash(name.name), name)
+            by_key.setdefault(_spaced(name.name), name)
         pairs = pool_pairs if key[1] else similar_pairs(by_key, threshold)
         for left, right, reason in _present(pairs, by_key):
             first, second = _typo_last(by_key[left], by_key[right], usage)
-            if _renamed(first, second):
+            if naming.squash(first.name) == naming.squash(second.name) or _renamed(first, second):
                 continue
             yield similar_name.finding(
                 f"{second.describe()} is {reason} `{first.name}` ({_where(first)}): did you mean `{first.name}`?",
@@ -175,12 +175,17 @@ def singular(word: str) -> str:
     return word
 
 
-def _singular_key(name: str) -> str:
-    return "".join(singular(w) for w in naming.words(name))
+def _spaced(name: str) -> str:
+    """The comparison key: the name's words, lower case, one space apart (`Items-Count` -> `items count`)."""
+    return " ".join(naming.words(name))
+
+
+def _singular_key(key: str) -> str:
+    return " ".join(singular(w) for w in key.split(" "))
 
 
 def similar_pairs(keys: Iterable[str], threshold: float) -> dict[str, list[tuple[str, str]]]:
-    """key -> [(other key, reason)] for every pair of distinct squashed names that look like one name.
+    """key -> [(other key, reason)] for every pair of distinct keys (see `_spaced`) that look like one name.
 
     Keys are compared in order of length; a pair can reach `threshold` only if the longer is at most
     (200 / threshold - 1) times the shorter, so each key is scored against a window of keys, in C.
