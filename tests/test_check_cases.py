@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from conftest import FIXTURES, run_cli, write
 
 CASES_DIR = FIXTURES / "checks"
