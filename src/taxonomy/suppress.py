@@ -55,7 +55,7 @@ Matcher = Callable[[str, Finding], bool]
 
 def code_matches(selector: str, finding: Finding) -> bool:
     """The default matcher: a code, prefix or dotted name that selects the finding's rule."""
-    found = codes.REGISTRY.get(finding.code)
+    found = codes.load_all().get(finding.code)
     return found is not None and codes.matches(selector, found)
 
 

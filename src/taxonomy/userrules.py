@@ -153,7 +153,6 @@ def _load_document(
 ) -> None:
     from taxonomy.fuzzy import did_you_mean
 
-    sources.append(source)
     for key in data:
         if key not in ("extends", "rules", "description"):
             span = data.key_spans[key]
@@ -176,6 +175,7 @@ def _load_document(
             if not isinstance(target, str) or not target:
                 _fail("each `extends` entry is a pack name or a rules file path", span)
             _load_extends(target, span, folder, merged, sources, chain)
+    sources.append(source)
     rules = data.get("rules")
     if rules is None:
         return

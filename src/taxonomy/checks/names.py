@@ -30,11 +30,16 @@ class Name:
 
     def describe(self) -> str:
         if self.kind in ("event", "attribute", "product"):
-            return f"{self.kind} `{self.name}`"
+            return f"{self.kind} `{shorten(self.name)}`"
         if self.kind == "purchase_property":
-            return f"purchase property `{self.path}`"
+            return f"purchase property `{shorten(self.path)}`"
         label = "key" if self.kind == "nested" else "property"
-        return f"{label} `{self.path}` of {self.owner}"
+        return f"{label} `{shorten(self.path)}` of {self.owner}"
+
+
+def shorten(text: str, width: int = 80) -> str:
+    """Very long names (the ones BRZ001 reports) cut in the middle, so a message stays one readable line."""
+    return text if len(text) <= width else f"{text[: width // 2 - 2]}...{text[-(width // 2 - 1) :]}"
 
 
 def is_recommended(event: Event, prefix: str) -> bool:

@@ -18,6 +18,7 @@ def lint(file: str | None, options: ReportOptions) -> int:
     from taxonomy.userrules import load_ruleset
 
     config = settings(options)
+    validate_lint_settings(config)
     loaded = load(taxonomy_path(file, config))
     ruleset = load_ruleset(loaded.taxonomy, config)
     config = ruleset.configure(config)
@@ -28,6 +29,23 @@ def lint(file: str | None, options: ReportOptions) -> int:
     report = Report("lint", tuple(findings), loaded.taxonomy.files, exit_code(findings, config.fail_on))
     emit(report, options.format, options.output_file)
     return report.exit_code
+
+
+LINT_KEYS = ("rules", "similarity")
+
+
+def validate_lint_settings(config: Any) -> None:
+    """`[lint]` keys: rules (a rules file), similarity (DUP002 threshold, 50-100)."""
+    from taxonomy.errors import TaxonomyError
+    from taxonomy.fuzzy import did_you_mean
+
+    for key in config.section("lint"):
+        if key not in LINT_KEYS:
+            raise TaxonomyError(
+                f"unknown setting `[lint] {key}`{did_you_mean(key, LINT_KEYS)}",
+                file=config.source,
+                hint='[lint] accepts rules = "path/to/rules.yaml" and similarity = 90',
+            )
 
 
 def _suppress(findings: list[Finding], ctx: LintContext, user_ids: set[str]) -> list[Finding]:
