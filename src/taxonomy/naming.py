@@ -32,13 +32,18 @@ _CAMEL_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+")
 
 def words(name: str) -> list[str]:
     """The name's words, lower-cased: `AddToCart`, `add_to_cart`, `Add To Cart` -> ["add", "to", "cart"]."""
+    return list(_words(name))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # property names repeat across thousands of events
+def _words(name: str) -> tuple[str, ...]:
     out: list[str] = []
     for run in _RUN.findall(name):
         if not any(c.islower() for c in run):
             out.append(run.lower())  # ALL_CAPS or digits: one word per run
         else:
             out.extend(word.lower() for word in _CAMEL_WORD.findall(run))
-    return out
+    return tuple(out)
 
 
 def is_regex_style(style: str) -> bool:
@@ -98,11 +103,13 @@ def _join(parts: list[str], style: str) -> str:
     return " ".join(parts)  # lower case
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def warehouse_name(name: str) -> str:
     """How loaders map a name to a table or column: lower snake_case (`Signed Up`, `signedUp` -> `signed_up`)."""
-    return "_".join(words(name))
+    return "_".join(_words(name))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def squash(name: str) -> str:
     """The name ignoring case and separators (`Signed-Up`, `signed_up`, `signedUp` -> `signedup`)."""
     return "".join(_RUN.findall(name)).lower()

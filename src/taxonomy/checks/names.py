@@ -46,8 +46,22 @@ def is_recommended(event: Event, prefix: str) -> bool:
     return event.name.startswith(prefix)
 
 
-def all_names(taxonomy: Taxonomy) -> Iterator[Name]:
-    """Items first, then their properties and nested keys, depth first."""
+_CACHE: dict[int, tuple[Taxonomy, list[Name]]] = {}
+
+
+def all_names(taxonomy: Taxonomy) -> list[Name]:
+    """Items first, then their properties and nested keys, depth first (built once per taxonomy: most checks of a
+    run walk the same list)."""
+    cached = _CACHE.get(id(taxonomy))
+    if cached is not None and cached[0] is taxonomy:
+        return cached[1]
+    names = list(_walk(taxonomy))
+    _CACHE.clear()
+    _CACHE[id(taxonomy)] = (taxonomy, names)
+    return names
+
+
+def _walk(taxonomy: Taxonomy) -> Iterator[Name]:
     for event in taxonomy.events.values():
         entity = Entity("event", event.name)
         owner = f"event `{event.name}`"

@@ -71,7 +71,21 @@ class Identifier:
     explicit: bool  # set by `warehouse_name`
 
 
-def identifiers(taxonomy: Taxonomy) -> Iterator[Identifier]:
+_CACHE: dict[int, tuple[Taxonomy, list[Identifier]]] = {}
+
+
+def identifiers(taxonomy: Taxonomy) -> list[Identifier]:
+    """Every table and column the taxonomy becomes (built once per taxonomy; four checks read it)."""
+    cached = _CACHE.get(id(taxonomy))
+    if cached is not None and cached[0] is taxonomy:
+        return cached[1]
+    found = list(_identifiers(taxonomy))
+    _CACHE.clear()
+    _CACHE[id(taxonomy)] = (taxonomy, found)
+    return found
+
+
+def _identifiers(taxonomy: Taxonomy) -> Iterator[Identifier]:
     for event in taxonomy.events.values():
         entity = Entity("event", event.name)
         table = event.warehouse_name or naming.warehouse_name(event.name)
@@ -152,8 +166,11 @@ def identifier_too_long(ctx: LintContext) -> Iterator[Finding]:
     dialects = _dialects(ctx)
     if not dialects:
         return
+    memo: dict[str, list[Dialect]] = {}  # columns repeat across events: test each identifier once
     for ident in identifiers(ctx.taxonomy):
-        over = [d for d in dialects if d.length(ident.identifier) > d.max_length]
+        over = memo.get(ident.identifier)
+        if over is None:
+            over = memo[ident.identifier] = [d for d in dialects if d.length(ident.identifier) > d.max_length]
         if over:
             limits = ", ".join(f"{d.title} {d.max_length} {d.unit()}" for d in over)
             yield identifier_too_long.finding(
@@ -184,8 +201,12 @@ def reserved_word(ctx: LintContext) -> Iterator[Finding]:
     dialects = _dialects(ctx)
     if not dialects:
         return
+    memo: dict[tuple[str, str], list[Dialect]] = {}
     for ident in identifiers(ctx.taxonomy):
-        hits = [d for d in dialects if _is_reserved(ident, d)]
+        key = (ident.identifier, ident.what)
+        hits = memo.get(key)
+        if hits is None:
+            hits = memo[key] = [d for d in dialects if _is_reserved(ident, d)]
         if hits:
             yield reserved_word.finding(
                 f"{ident.what} `{ident.identifier}` for {ident.label} is reserved in {_titles(hits)}:"
@@ -279,8 +300,11 @@ def invalid_identifier(ctx: LintContext) -> Iterator[Finding]:
     dialects = _dialects(ctx)
     if not dialects:
         return
+    memo: dict[str, list[Dialect]] = {}
     for ident in identifiers(ctx.taxonomy):
-        bad = [d for d in dialects if not d.pattern.fullmatch(ident.identifier)]
+        bad = memo.get(ident.identifier)
+        if bad is None:
+            bad = memo[ident.identifier] = [d for d in dialects if not d.pattern.fullmatch(ident.identifier)]
         if bad:
             shown = ident.identifier or "(empty)"
             yield invalid_identifier.finding(
