@@ -25,12 +25,13 @@ from taxonomy.lintcontext import LintContext
 from taxonomy.model import Item
 from taxonomy.resources import load_rule_pack
 
-DEFAULT_SIMILARITY = 90.0
+DEFAULT_SIMILARITY = 85.0
+MIN_TYPO_WORD = 5  # `cart` / `card` are different words; `prodcut` / `product` is a typo
 _DIGITS = re.compile(r"\d+")
 
 
 def similarity_threshold(ctx: LintContext) -> float:
-    """`[lint] similarity = 90` (0-100): how alike two names must be for DUP002."""
+    """`[lint] similarity = 85` (50-100): the rapidfuzz ratio a pair must reach to be a DUP002 candidate."""
     value = ctx.config.section("lint").get("similarity", DEFAULT_SIMILARITY)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 50 <= value <= 100:
         raise TaxonomyError(f"[lint] similarity must be a number from 50 to 100; got {value!r}", file=ctx.config.source)
@@ -95,9 +96,12 @@ def similar_name(ctx: LintContext) -> Iterator[Finding]:
     """Two names are one typo, or one plural, apart: `product_viewed` and `prodcut_viewed`, `coupon` and `coupons`.
 
     Usually a misspelling that would create a second event or attribute. Compared among siblings, ignoring case
-    and separators; names that differ only in their numbers (`level_1_completed`, `level_2_completed`) are fine.
-    The threshold is `[lint] similarity` (default 90, rapidfuzz ratio 0-100). The later name is reported, with a
-    "did you mean". Intentional pairs can be suppressed on the item: `lint: {ignore: [DUP002], reason: ...}`.
+    and separators. Candidates reach `[lint] similarity` (default 85, a rapidfuzz ratio 0-100); a candidate is
+    reported when one word differs by a single slip (an inserted, missing, wrong or swapped letter, in a word of
+    five letters or more: `prodcut`, `viewd`) or by a plural. Names that differ only in their numbers
+    (`level_1_completed`, `level_2_completed`) or in two real words (`plan_renamed`, `loan_renamed`) are fine.
+    The likely typo is reported (its rarest word is used less across the taxonomy), with a "did you mean".
+    Intentional pairs can be suppressed on the item: `lint: {ignore: [DUP002], reason: ...}`.
 
     Bad:
         events:
@@ -184,6 +188,22 @@ def _singular_key(key: str) -> str:
     return " ".join(singular(w) for w in key.split(" "))
 
 
+def one_typo(left: str, right: str) -> bool:
+    """One slip of the keyboard apart: one word differs by one insertion, deletion, substitution or swap of two
+    neighbouring letters (and is at least MIN_TYPO_WORD long), or, when the word counts differ, the whole names do."""
+    from rapidfuzz.distance import OSA
+
+    a, b = left.split(" "), right.split(" ")
+    if len(a) == len(b):
+        diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+        return (
+            len(diff) == 1
+            and max(len(diff[0][0]), len(diff[0][1])) >= MIN_TYPO_WORD
+            and OSA.distance(diff[0][0], diff[0][1]) <= 1
+        )
+    return OSA.distance(left.replace(" ", ""), right.replace(" ", "")) <= 1
+
+
 def similar_pairs(keys: Iterable[str], threshold: float) -> dict[str, list[tuple[str, str]]]:
     """key -> [(other key, reason)] for every pair of distinct keys (see `_spaced`) that look like one name.
 
@@ -219,5 +239,7 @@ def similar_pairs(keys: Iterable[str], threshold: float) -> dict[str, list[tuple
                 continue  # level_1 / level_2: numbered on purpose
             if _singular_key(key) == _singular_key(other):
                 continue  # already reported as singular / plural
+            if not one_typo(key, other):
+                continue  # `plan renamed` / `loan renamed`: alike, but two real words
             add(key, other, "very similar to")
     return out
