@@ -1,11 +1,10 @@
 """Near-duplicate names: the same name spelt twice (error) and names one typo or one plural apart (warning).
 
 Compared among siblings only: events with events, attributes with attributes, products with products, the
-properties of one event, purchase properties, the keys of one nested object. Similarity is rapidfuzz's
-normalised Indel ratio on the names without case and separators; candidates are blocked by length (a pair
-scoring >= the threshold cannot differ much in length) and scored in C by `process.extract`, so 5,000 names take
-well under a second. Property names repeat across events, so their similar pairs are computed once over the
-distinct names and then looked up per event.
+properties of one event, purchase properties, the keys of one nested object. A typo is one edit (OSA distance)
+apart without case and separators, so candidates are blocked by length (within one character) and scored in C by
+rapidfuzz's `process.extract`; 5,000 event names take about a second on a busy machine. Property names repeat
+across events, so their pairs are computed once over the distinct names and looked up per event.
 """
 
 from __future__ import annotations
@@ -207,13 +206,17 @@ def one_typo(left: str, right: str) -> bool:
 def similar_pairs(keys: Iterable[str], threshold: float) -> dict[str, list[tuple[str, str]]]:
     """key -> [(other key, reason)] for every pair of distinct keys (see `_spaced`) that look like one name.
 
-    Keys are compared in order of length; a pair can reach `threshold` only if the longer is at most
-    (200 / threshold - 1) times the shorter, so each key is scored against a window of keys, in C.
+    Plurals are found by equal singular forms. Typos are one edit apart once separators are dropped, so their
+    lengths differ by at most one: keys sorted by that length are scored only against the next lengths' window,
+    by rapidfuzz's OSA distance in C (`process.extract` with a cut-off of 1), then confirmed word by word
+    (`one_typo`) and against the `threshold` ratio.
     """
     from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import OSA
 
-    ordered = sorted(set(keys), key=lambda k: (len(k), k))
-    lengths = [len(k) for k in ordered]
+    ordered = sorted(set(keys), key=lambda k: (len(k.replace(" ", "")), k))
+    squashed = [k.replace(" ", "") for k in ordered]
+    lengths = [len(k) for k in squashed]
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
 
     def add(a: str, b: str, reason: str) -> None:
@@ -226,20 +229,25 @@ def similar_pairs(keys: Iterable[str], threshold: float) -> dict[str, list[tuple
         other = by_singular.setdefault(plain, key)
         if other != key:
             add(other, key, "the singular or plural of")
-    stretch = 200.0 / threshold - 1.0
     for index, key in enumerate(ordered):
-        if not key:
+        flat = squashed[index]
+        if len(flat) < MIN_TYPO_WORD:
             continue
-        end = bisect.bisect_right(lengths, int(len(key) * stretch) + 1, lo=index + 1)
-        window = ordered[index + 1 : end]
-        if not window:
+        end = bisect.bisect_right(lengths, len(flat) + 1, lo=index + 1)
+        if end <= index + 1:
             continue
-        for other, _score, _pos in process.extract(key, window, scorer=fuzz.ratio, score_cutoff=threshold, limit=None):
+        window = squashed[index + 1 : end]
+        for _choice, _distance, position in process.extract(
+            flat, window, scorer=OSA.distance, score_cutoff=1, limit=None
+        ):
+            other = ordered[index + 1 + position]
+            if flat == window[position]:
+                continue  # equal without separators: DUP001
             if _DIGITS.sub("#", key) == _DIGITS.sub("#", other):
                 continue  # level_1 / level_2: numbered on purpose
             if _singular_key(key) == _singular_key(other):
                 continue  # already reported as singular / plural
-            if not one_typo(key, other):
+            if not one_typo(key, other) or fuzz.ratio(key, other) < threshold:
                 continue  # `plan renamed` / `loan renamed`: alike, but two real words
             add(key, other, "very similar to")
     return out
