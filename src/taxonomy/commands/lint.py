@@ -15,16 +15,25 @@ from taxonomy.loader import Loaded, load
 from taxonomy.reporters import Report
 
 
-def _lint(path: Path, config: Config) -> tuple[Loaded, list[Finding]]:
+def run_lint(path: Path, config: Config) -> tuple[Loaded, list[Finding]]:
+    """Load, run every enabled lint check, then the taxonomy's own `lint: {ignore}` suppressions and the policy."""
+    from taxonomy.suppress import apply_taxonomy_suppressions
+    from taxonomy.userrules import load_ruleset
+
     loaded = load(path)
-    ctx = LintContext(loaded.taxonomy, config, {doc.display: doc.data for doc in loaded.documents})
-    return loaded, apply_policy([*loaded.findings, *run_checks("lint", ctx, config)], config)
+    ruleset = load_ruleset(loaded.taxonomy, config)
+    config = ruleset.configure(config)
+    documents = {doc.display: doc.data for doc in loaded.documents}
+    ctx = LintContext(loaded.taxonomy, config, documents, user_rules=ruleset)
+    findings = apply_policy([*loaded.findings, *run_checks("lint", ctx, config)], config)
+    return loaded, apply_taxonomy_suppressions(findings, ctx, ruleset.ids())
 
 
 def lint(file: str | None, options: ReportOptions, fix: bool = False) -> int:
     config = settings(options)
+    validate_lint_settings(config)
     path = taxonomy_path(file, config)
-    loaded, findings = _lint(path, config)
+    loaded, findings = run_lint(path, config)
     notices: tuple[str, ...] = ()
     if fix:
         from taxonomy import fixer
@@ -36,7 +45,7 @@ def lint(file: str | None, options: ReportOptions, fix: bool = False) -> int:
         applied = sum(c.applied for c in changes)
         click.echo(f"{applied} fix{'' if applied == 1 else 'es'} applied", err=True)
         if applied:
-            loaded, findings = _lint(path, config)  # report what is left
+            loaded, findings = run_lint(path, config)  # report what is left
     else:
         from taxonomy.fixer import fixable
 
@@ -45,3 +54,20 @@ def lint(file: str | None, options: ReportOptions, fix: bool = False) -> int:
             notices = (f"{count} of these can be fixed with `taxonomy lint --fix`",)
     report = Report("lint", tuple(findings), loaded.taxonomy.files, exit_code(findings, config.fail_on), notices)
     return finish(report, options, config)
+
+
+LINT_KEYS = ("rules", "similarity")
+
+
+def validate_lint_settings(config: Config) -> None:
+    """`[lint]` keys: rules (a rules file), similarity (DUP002 threshold, 50-100)."""
+    from taxonomy.errors import TaxonomyError
+    from taxonomy.fuzzy import did_you_mean
+
+    for key in config.section("lint"):
+        if key not in LINT_KEYS:
+            raise TaxonomyError(
+                f"unknown setting `[lint] {key}`{did_you_mean(key, LINT_KEYS)}",
+                file=config.source,
+                hint='[lint] accepts rules = "path/to/rules.yaml" and similarity = 90',
+            )
