@@ -111,6 +111,24 @@ def rule_(code: str) -> int:
     return explain(code)
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("exports", nargs=-1, metavar="EXPORT...", type=click.Path(dir_okay=False))
+@click.option(
+    "--taxonomy", "-t", "taxonomy_file", type=click.Path(), help="The taxonomy file (default: taxonomy.yaml)."
+)
+@click.option("--code", "code_paths", multiple=True, type=click.Path(), help="Also scan these source paths.")
+@report_options
+def drift(exports: tuple[str, ...], taxonomy_file: str | None, code_paths: tuple[str, ...], **kwargs: Any) -> int:
+    """Compare the taxonomy with what Braze holds.
+
+    EXPORT is a snapshot from `taxonomy pull`, a saved REST body (GET /custom_attributes, /events,
+    /events/list, /purchases/product_list) or a dashboard "Export all" CSV; give several to combine them.
+    """
+    from taxonomy.commands.drift import drift as run
+
+    return run(exports, taxonomy_file, code_paths, _report_options(kwargs))
+
+
 def _redact(text: str) -> str:
     """The Braze API key never reaches the terminal, whatever failed."""
     secret = os.environ.get("BRAZE_API_KEY")

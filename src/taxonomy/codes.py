@@ -22,6 +22,7 @@ from taxonomy.findings import Entity, Finding, Fix, Severity, Span
 # prefix -> (family title, module that defines its rules)
 FAMILIES: dict[str, tuple[str, str]] = {
     "SCH": ("schema: the file's structure and references", "taxonomy.checks.schema"),
+    "DRF": ("drift: the taxonomy against what Braze holds", "taxonomy.checks.drift"),
 }
 
 
