@@ -129,6 +129,37 @@ def drift(exports: tuple[str, ...], taxonomy_file: str | None, code_paths: tuple
     return run(exports, taxonomy_file, code_paths, _report_options(kwargs))
 
 
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--instance", metavar="URL", help="REST endpoint, e.g. https://rest.iad-01.braze.com (or BRAZE_REST_ENDPOINT)."
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Snapshot file (default: braze-export.json).")
+@click.option("--workspace", help="Workspace name to record (default: the taxonomy's `workspace`).")
+@click.option("--taxonomy", "-t", type=click.Path(dir_okay=False), help="Taxonomy file to read `workspace` from.")
+@click.option("--timeout", type=click.FloatRange(min=0.01), help="Seconds to wait for each response (default: 30).")
+@click.option("--retries", type=click.IntRange(min=0), help="Retries on 429, 5xx and network errors (default: 4).")
+@click.option(
+    "--max-backoff", type=click.FloatRange(min=0), help="Longest wait between retries, seconds (default: 60)."
+)
+@click.option("--max-pages", type=click.IntRange(min=1), help="Most pages read per endpoint (default: 2000).")
+@click.option("--legacy-events", is_flag=True, help="Read event names from /events/list instead of /events.")
+@click.option("--allow-insecure-http", is_flag=True, help="Allow an http:// instance (local test servers only).")
+@click.option("--verbose", "-v", is_flag=True, help="Log every request (the key is never shown).")
+@click.option(
+    "--config", type=click.Path(dir_okay=False), help="Settings file (default: .taxonomy.toml, searched upwards)."
+)
+def pull(**kwargs: Any) -> int:
+    """Fetch custom attributes, events and products from the Braze REST API into a snapshot file.
+
+    The REST API key is read from the BRAZE_API_KEY environment variable only. The snapshot is written
+    atomically: on any failure the previous file is left as it was.
+    """
+    from taxonomy.commands.pull import PullOptions
+    from taxonomy.commands.pull import pull as run
+
+    return run(PullOptions(**kwargs))
+
+
 def _redact(text: str) -> str:
     """The Braze API key never reaches the terminal, whatever failed."""
     secret = os.environ.get("BRAZE_API_KEY")
