@@ -160,6 +160,35 @@ def pull(**kwargs: Any) -> int:
     return run(PullOptions(**kwargs))
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("exports", nargs=-1, metavar="[EXPORT]...", type=click.Path(dir_okay=False))
+@click.option(
+    "--code", "code_paths", multiple=True, type=click.Path(), help="Also take names from a scan of these paths."
+)
+@click.option("--output", "-o", default="taxonomy.yaml", show_default=True, type=click.Path(), help="File to write.")
+@click.option("--workspace", help="The Braze workspace the taxonomy describes (default: the snapshot's).")
+@click.option("--schema", metavar="URL", help="Schema location for the editor modeline.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (for the code scan).")
+def init(
+    exports: tuple[str, ...],
+    code_paths: tuple[str, ...],
+    output: str,
+    workspace: str | None,
+    schema: str | None,
+    force: bool,
+    config: str | None,
+) -> int:
+    """Write a starter taxonomy from what Braze holds and/or what the code sends.
+
+    EXPORT is a snapshot from `taxonomy pull`, a saved REST body or a dashboard CSV. Items Braze has are
+    active (blocklisted ones removed); items only the code sends are planned; every description is a TODO.
+    """
+    from taxonomy.commands.init import init as run
+
+    return run(exports, code_paths, output, workspace, schema, force, config)
+
+
 def _redact(text: str) -> str:
     """The Braze API key never reaches the terminal, whatever failed."""
     secret = os.environ.get("BRAZE_API_KEY")
