@@ -24,7 +24,7 @@ _RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
 def scalar(text: str) -> str:
     """`text` as a YAML scalar: plain when that reads back as the same string, else double-quoted (JSON)."""
-    if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED and not text[-1] in ".-":
+    if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED and text[-1] not in ".-":
         return text
     return json.dumps(text, ensure_ascii=False)
 

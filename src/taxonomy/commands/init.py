@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -47,8 +48,9 @@ def init(
         code=code,
         workspace=workspace,
         described_from=f" from {', '.join(origin)}",
-        **({"schema": schema} if schema else {}),
     )
+    if schema:
+        sources = dataclasses.replace(sources, schema=schema)
     rendered = render(sources)
     _check(rendered.text, shown)
     write_atomic(target, rendered.text)
