@@ -19,8 +19,9 @@ LISTS = ("attributes", "events", "products")
 
 
 def looks_like_rest(data: Any) -> bool:
+    """A body, or a list of bodies of which at least one has a Braze list (the reader reports bad pages)."""
     pages = data if isinstance(data, list) else [data]
-    return bool(pages) and all(isinstance(p, dict) and any(k in p for k in LISTS) for p in pages)
+    return any(isinstance(p, dict) and any(k in p for k in LISTS) for p in pages)
 
 
 class _Reader:
