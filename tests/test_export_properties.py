@@ -188,3 +188,36 @@ def test_init_scalars_read_back_as_the_same_string(name: str) -> None:
     loaded = parse_yaml(f"key: {scalar(name)}\n{scalar(name)}: 1\n", "t.yaml")
     assert loaded["key"] == name
     assert name in loaded
+
+
+FIELD_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-3, max_value=600),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=5),
+    st.lists(st.one_of(st.none(), st.text(max_size=3), st.integers()), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+ITEM_KEYS = [
+    "name",
+    "description",
+    "status",
+    "tag_names",
+    "data_type",
+    "array_length",
+    "included_in_analytics_report",
+    "extra",
+]
+
+
+@given(
+    st.sampled_from(["attribute", "event", "product"]),
+    st.one_of(st.dictionaries(st.sampled_from(ITEM_KEYS), FIELD_VALUES, max_size=8), FIELD_VALUES),
+)
+def test_the_fast_snapshot_item_check_never_accepts_what_the_schema_rejects(kind: str, item: object) -> None:
+    from taxonomy.export.snapshot import _validators, item_ok
+
+    _envelope, validators = _validators()
+    if item_ok(kind, item):
+        assert list(validators[kind].iter_errors(item)) == []

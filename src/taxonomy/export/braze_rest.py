@@ -84,7 +84,9 @@ class _Reader:
         if key == "attributes":
             raw_type = self.text(row, "data_type", pointer)
             length = row.get("array_length")
-            if length is not None and (not isinstance(length, int) or isinstance(length, bool)):
+            if isinstance(length, float) and length.is_integer():
+                length = int(length)
+            if length is not None and (not isinstance(length, int) or isinstance(length, bool) or length < 0):
                 raise self.fail(row, f"`array_length` of {pointer} must be a whole number or null")
             self.attributes.append(
                 ExportedAttribute(**common, data_type=raw_type, type=normalise_data_type(raw_type), array_length=length)

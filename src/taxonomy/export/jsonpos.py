@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 import json.scanner
 from collections.abc import Callable
 from typing import Any
@@ -57,7 +58,7 @@ class Located:
     def __init__(self, text: str, display: str) -> None:
         self.text = text
         self.display = display
-        self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+        self._newlines = [m.start() for m in re.finditer("\n", text)]
         try:
             self.data: Any = _Decoder().decode(text)
         except json.JSONDecodeError as exc:
