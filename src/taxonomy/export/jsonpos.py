@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import bisect
 import json
-import re
 import json.scanner
+import re
 from collections.abc import Callable
 from typing import Any
 
