@@ -226,3 +226,25 @@ def test_rules_are_documented() -> None:
     assert result.code == 0 and "Bad (Braze says" in result.out and "run by: taxonomy drift" in result.out
     listing = run_cli("rules")
     assert "DRF  drift: the taxonomy against what Braze holds" in listing.out
+
+
+def test_array_length(tmp_path: Path) -> None:
+    export = json.dumps({"attributes": [{"name": "tags", "data_type": "Array", "array_length": 25}]})
+    found = _codes(_ctx(tmp_path, "version: 1\nattributes:\n  tags: {type: array, max_items: 100}\n", export))
+    assert [(c[0], c[1]) for c in found] == [
+        ("DRF010", "attribute `tags` allows 100 items in the taxonomy but Braze keeps 25")
+    ]
+    assert _codes(_ctx(tmp_path, "version: 1\nattributes:\n  tags: {type: array, max_items: 25}\n", export)) == []
+
+
+def test_drift_settings(tmp_path: Path) -> None:
+    write(tmp_path / "taxonomy.yaml", "version: 1\nevents:\n  a: {}\n")
+    write(tmp_path / "exports" / "events.csv", "Event Name\na\nqa_smoke\nqa_other\nstray\n")
+    write(tmp_path / ".taxonomy.toml", '[drift]\nexports = ["exports/events.csv"]\nignore-undocumented = ["qa_*"]\n')
+    result = run_cli("drift", "--format", "json", cwd=tmp_path)
+    assert [f[2] for f in findings_of(result.out)] == ["stray"]
+    write(tmp_path / ".taxonomy.toml", "[drift]\nexport = 'x'\n")
+    result = run_cli("drift", cwd=tmp_path)
+    assert result.code == 2 and "unknown setting `drift.export` (did you mean `exports`?)" in result.err
+    write(tmp_path / ".taxonomy.toml", "[drift]\nexports = 3\n")
+    assert "`drift.exports` must be a list of strings" in run_cli("drift", cwd=tmp_path).err

@@ -24,6 +24,7 @@ class DriftContext:
     exports: tuple[Export, ...]  # each file on its own (workspace checks)
     config: Config | None = None
     code: CodeUsage | None = None  # None: no code scan was asked for
+    ignored: tuple[str, ...] = ()  # glob patterns of exported names never reported as undocumented
     _index: dict[str, dict[str, ExportedItem]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def exported(self, kind: str) -> dict[str, ExportedItem]:
@@ -38,6 +39,11 @@ class DriftContext:
             "attribute": self.taxonomy.attributes,
             "product": self.taxonomy.products,
         }[kind]
+
+    def is_ignored(self, name: str) -> bool:
+        from fnmatch import fnmatchcase
+
+        return any(fnmatchcase(name, pattern) for pattern in self.ignored)
 
     def sent_from(self, kind: str, name: str) -> tuple[Span, ...]:
         if self.code is None:

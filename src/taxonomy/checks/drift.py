@@ -79,7 +79,7 @@ def undocumented(ctx: DriftContext) -> Iterator[Finding]:
 
     Usually a typo in code (Braze created a new item on the first call), a test event, or an item nobody wrote
     down. When the name is close to a declared one the finding says which. Blocklisted and trashed items are
-    skipped: someone already dealt with them.
+    skipped: someone already dealt with them; so are names matching `[drift] ignore-undocumented` globs.
 
     Bad (export row):
         Event Name,Status
@@ -92,6 +92,8 @@ def undocumented(ctx: DriftContext) -> Iterator[Finding]:
         declared = ctx.declared(kind)
         for item in ctx.export.of_kind(kind):
             if item.name in declared or not item.is_active or _case_twin(ctx, kind, item.name):
+                continue
+            if ctx.is_ignored(item.name):
                 continue
             close = suggest(item.name, declared, cutoff=80.0)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
@@ -245,6 +247,8 @@ def undeclared_product(ctx: DriftContext) -> Iterator[Finding]:
     for item in ctx.export.products:
         if item.name in declared or not item.is_active or _case_twin(ctx, "product", item.name):
             continue
+        if ctx.is_ignored(item.name):
+            continue
         close = suggest(item.name, declared, cutoff=80.0)
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         yield undeclared_product.finding(
@@ -300,4 +304,33 @@ def workspace_mismatch(ctx: DriftContext) -> Iterator[Finding]:
                 f"the export is from workspace `{export.workspace}` but the taxonomy describes `{declared}`",
                 Span(export.file, 1, 1),
                 Entity("workspace", export.workspace),
+            )
+
+
+@rule("DRF010", "drift.array-length", severity="warning", scope="drift")
+def array_length(ctx: DriftContext) -> Iterator[Finding]:
+    """An array attribute may hold more items in the taxonomy (`max_items`) than Braze keeps.
+
+    Braze keeps at most `array_length` items of an array attribute and drops the oldest when a new one
+    arrives, so code that relies on `max_items` loses data silently. Raise the length in Braze (the type must
+    be set to Array explicitly) or lower `max_items`.
+
+    Bad (Braze array_length 25):
+        attributes:
+          favorite_categories: {type: array, max_items: 100}
+    Good:
+        attributes:
+          favorite_categories: {type: array, max_items: 25}
+    """
+    exported = ctx.exported("attribute")
+    for name, declared in ctx.taxonomy.attributes.items():
+        found = exported.get(name)
+        if not isinstance(found, ExportedAttribute) or found.array_length is None or declared.max_items is None:
+            continue
+        if declared.type == "array" and declared.max_items > found.array_length:
+            yield array_length.finding(
+                f"attribute `{name}` allows {declared.max_items} items in the taxonomy but Braze keeps"
+                f" {found.array_length}",
+                declared.at("max_items"),
+                Entity("attribute", name),
             )

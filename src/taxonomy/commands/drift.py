@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from taxonomy.commands import ReportOptions, settings, taxonomy_path
 from taxonomy.driftcontext import CodeUsage
 from taxonomy.errors import TaxonomyError
@@ -20,6 +23,9 @@ def drift(
     from taxonomy.reporters import Report, emit
 
     config = settings(options)
+    saved = drift_settings(config.section("drift"), config.source)
+    exports = exports or tuple(str(config.root / p) for p in saved.get("exports", ()))
+    code_paths = code_paths or tuple(str(config.root / p) for p in saved.get("code", ()))
     if not exports:
         raise TaxonomyError(
             "no export given", hint="taxonomy drift braze-export.json (a snapshot from `taxonomy pull`, or a CSV)"
@@ -28,12 +34,33 @@ def drift(
     parsed = read_exports(exports)
     notices = [f"{e.file} lists no events, attributes or products" for e in parsed if e.size == 0]
     usage = code_usage(code_paths, config) if code_paths else None
-    ctx = DriftContext(loaded.taxonomy, merge(parsed), tuple(parsed), config, usage)
+    ctx = DriftContext(
+        loaded.taxonomy, merge(parsed), tuple(parsed), config, usage, tuple(saved.get("ignore-undocumented", ()))
+    )
     findings = apply_policy(run_checks("drift", ctx, config), config)
     files = (*loaded.taxonomy.files, *(f for e in parsed for f in e.files))
     report = Report("drift", tuple(findings), files, exit_code(findings, config.fail_on), tuple(notices))
     emit(report, options.format, options.output_file)
     return report.exit_code
+
+
+DRIFT_KEYS = ("exports", "code", "ignore-undocumented")
+
+
+def drift_settings(section: Mapping[str, Any], source: str | None) -> dict[str, tuple[str, ...]]:
+    """The [drift] table: lists of strings only, unknown keys refused."""
+    from taxonomy.fuzzy import did_you_mean
+
+    out: dict[str, tuple[str, ...]] = {}
+    for key, value in section.items():
+        if key not in DRIFT_KEYS:
+            raise TaxonomyError(f"unknown setting `drift.{key}`{did_you_mean(key, DRIFT_KEYS)}", file=source)
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise TaxonomyError(f"`drift.{key}` must be a list of strings", file=source)
+        out[key] = tuple(value)
+    return out
 
 
 def code_usage(paths: tuple[str, ...], config: object) -> CodeUsage:
