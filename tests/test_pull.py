@@ -44,6 +44,14 @@ def _events(n: int) -> list[dict[str, object]]:
     ]
 
 
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test server is local: a proxy from the developer's environment must not get in between."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
 @pytest.fixture
 def braze() -> Iterator[Running]:
     state = FakeBraze(attributes=_attributes(120), events=_events(60), products=["p1", "p2", "p3", "p4", "p5"])
@@ -52,7 +60,7 @@ def braze() -> Iterator[Running]:
 
 
 def pull(server: Running, out: Path, *extra: str, key: str | None = SECRET) -> Result:
-    env = {"BRAZE_API_KEY": key} if key is not None else {"BRAZE_API_KEY": ""}
+    env = {"BRAZE_API_KEY": key if key is not None else ""}
     args = ["pull", "--instance", server.url, "--allow-insecure-http", "-o", str(out), "--max-backoff", "0"]
     return run_cli(*args, "--timeout", "5", "--retries", "3", *extra, env=env)
 
@@ -257,6 +265,13 @@ def test_bad_instance_urls(url: str, message: str) -> None:
 def test_instance_url_is_normalised() -> None:
     assert check_instance(" https://rest.iad-01.braze.com/ ") == "https://rest.iad-01.braze.com"
     assert check_instance("http://127.0.0.1:8080", allow_insecure_http=True) == "http://127.0.0.1:8080"
+
+
+def test_redact_masks_plain_and_url_encoded_forms() -> None:
+    from taxonomy.commands.pull import redact
+
+    assert redact("a sk/+key= b sk%2F%2Bkey%3D c", "sk/+key=") == "a [REDACTED] b [REDACTED] c"
+    assert redact("abc", "") == "abc"
 
 
 def test_a_key_that_cannot_be_a_header_is_refused_without_showing_it() -> None:

@@ -132,7 +132,7 @@ class BrazeClient:
             },
             timeout=httpx.Timeout(settings.timeout),
             follow_redirects=False,  # a redirect could carry the key to another host
-            trust_env=False,
+            # trust_env (the default) keeps HTTPS_PROXY / NO_PROXY / SSL_CERT_FILE working on company networks
         )
 
     def __enter__(self) -> BrazeClient:
