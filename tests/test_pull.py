@@ -278,3 +278,46 @@ def test_a_key_that_cannot_be_a_header_is_refused_without_showing_it() -> None:
     with pytest.raises(TaxonomyError) as caught:
         BrazeClient(PullSettings(instance="https://x.example"), "abc\ndef-SECRET")
     assert "SECRET" not in str(caught.value)
+
+
+def test_an_unwritable_output_is_refused_before_any_request(braze: Running, tmp_path: Path) -> None:
+    result = pull(braze, tmp_path / "missing" / "snap.json")
+    assert result.code == 2 and "is not a folder" in result.err
+    result = pull(braze, tmp_path)
+    assert result.code == 2 and "is a directory" in result.err
+    assert braze.state.requests == []
+
+
+def test_killing_pull_midway_leaves_the_old_snapshot(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from conftest import SRC
+
+    state = FakeBraze(attributes=_attributes(3), slow_seconds=30)
+    state.always("/events", "slow")
+    for server in serve(state):
+        out = write(tmp_path / "snap.json", OLD)
+        env = {**os.environ, "PYTHONPATH": str(SRC), "BRAZE_API_KEY": SECRET}
+        args = ["pull", "--instance", server.url, "--allow-insecure-http", "-o", str(out), "--timeout", "60"]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "taxonomy", *args],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            for _ in range(600):  # until the slow request has arrived (bounded: 60 s)
+                if state.count("/events"):
+                    break
+                time.sleep(0.1)
+            assert state.count("/events") == 1
+        finally:
+            proc.kill()
+            _out, err = proc.communicate(timeout=30)
+        assert out.read_text() == OLD
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["snap.json"]
+        assert SECRET.encode() not in err

@@ -33,6 +33,9 @@ def drift(
     loaded = load(taxonomy_path(taxonomy_file, config))
     parsed = read_exports(exports)
     notices = [f"{e.file} lists no events, attributes or products" for e in parsed if e.size == 0]
+    if loaded.findings:
+        count = len(loaded.findings)
+        notices.append(f"the taxonomy has {count} schema problem{'s' if count > 1 else ''}; `taxonomy lint` shows them")
     usage = code_usage(code_paths, config) if code_paths else None
     ctx = DriftContext(
         loaded.taxonomy, merge(parsed), tuple(parsed), config, usage, tuple(saved.get("ignore-undocumented", ()))

@@ -99,6 +99,7 @@ def pull(options: PullOptions) -> int:
 
 def _pull(options: PullOptions, saved: dict[str, Any], secret: str, config: Any, log: Any) -> int:
     from datetime import datetime, timezone
+    from pathlib import Path
 
     from taxonomy.atomic import write_atomic
     from taxonomy.export.api import BrazeClient, PullSettings, check_instance
@@ -127,6 +128,12 @@ def _pull(options: PullOptions, saved: dict[str, Any], secret: str, config: Any,
         legacy_events=options.legacy_events or bool(saved.get("legacy-events", False)),
     )
     output = options.output or saved.get("output") or DEFAULT_OUTPUT
+    folder = Path(output).parent
+    if Path(output).is_dir() or not folder.is_dir():
+        what = (
+            "is a directory" if Path(output).is_dir() else f"cannot be written: {display_path(folder)} is not a folder"
+        )
+        raise TaxonomyError(f"the snapshot file {display_path(output)} {what}", hint="pass --output FILE")
     workspace = options.workspace or saved.get("workspace") or _taxonomy_workspace(options.taxonomy, config)
     with BrazeClient(settings, secret, log=log) as client:
         fetched = client.fetch()

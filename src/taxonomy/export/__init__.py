@@ -30,6 +30,8 @@ def read_export(path: str | Path) -> Export:
         raise TaxonomyError(f"cannot read: {exc.strerror}", file=shown) from None
     if target.is_dir():
         raise TaxonomyError("is a directory, not an export file", file=shown)
+    if not target.is_file():
+        raise TaxonomyError("not a regular file (a pipe or a device?)", file=shown)
     if size > MAX_BYTES:
         raise TaxonomyError(f"too large for an export ({size:,} bytes)", file=shown)
     text = read_text(target, shown)
