@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from taxonomy.codeusage import CodeUsage
 from taxonomy.export.model import Export, ExportedItem
 from taxonomy.findings import Span
 from taxonomy.model import Taxonomy
@@ -13,8 +14,7 @@ from taxonomy.model import Taxonomy
 if TYPE_CHECKING:
     from taxonomy.config import Config
 
-# kind (event | attribute | product) -> name -> every place the code sends it
-CodeUsage = Mapping[str, Mapping[str, tuple[Span, ...]]]
+__all__ = ["CodeUsage", "DriftContext"]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from taxonomy.commands import ReportOptions, settings, taxonomy_path
-from taxonomy.driftcontext import CodeUsage
 from taxonomy.errors import TaxonomyError
 
 
@@ -36,7 +35,11 @@ def drift(
     if loaded.findings:
         count = len(loaded.findings)
         notices.append(f"the taxonomy has {count} schema problem{'s' if count > 1 else ''}; `taxonomy lint` shows them")
-    usage = code_usage(code_paths, config) if code_paths else None
+    usage = None
+    if code_paths:
+        from taxonomy.codeusage import scan
+
+        usage = scan(code_paths, config).usage
     ctx = DriftContext(
         loaded.taxonomy, merge(parsed), tuple(parsed), config, usage, tuple(saved.get("ignore-undocumented", ()))
     )
@@ -64,21 +67,3 @@ def drift_settings(section: Mapping[str, Any], source: str | None) -> dict[str, 
             raise TaxonomyError(f"`drift.{key}` must be a list of strings", file=source)
         out[key] = tuple(value)
     return out
-
-
-def code_usage(paths: tuple[str, ...], config: object) -> CodeUsage:
-    """What the code sends, from the scanner: kind -> name -> call sites.
-
-    The scanner (`taxonomy.scan`) is built separately; until it is part of this build, `--code` says so.
-    """
-    import importlib
-
-    try:
-        usage = importlib.import_module("taxonomy.scan").usage
-    except (ImportError, AttributeError):
-        raise TaxonomyError(
-            "--code needs the source scanner, which this build of taxonomy does not include yet",
-            hint="run drift without --code",
-        ) from None
-    result: CodeUsage = usage(paths, config)
-    return result

@@ -38,14 +38,15 @@ def init(
     parsed = read_exports(exports)
     code = None
     if code_paths:
-        from taxonomy.commands.drift import code_usage
+        from taxonomy.codeusage import scan
 
-        code = code_usage(code_paths, load_config(config_file))
+        code = scan(code_paths, load_config(config_file))
     export = merge(parsed) if parsed else None
     origin = [display_path(p) for p in exports] + [display_path(p) for p in code_paths]
     sources = Sources(
         export=export,
-        code=code,
+        code=code.usage if code else None,
+        properties=code.properties if code else {},
         workspace=workspace,
         described_from=f" from {', '.join(origin)}",
     )

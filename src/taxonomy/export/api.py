@@ -67,7 +67,7 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
     if value is None:
         return None
     text = value.strip()
-    if text.isdigit():
+    if re.fullmatch(r"[0-9]+", text):  # ASCII digits only: "²".isdigit() is True
         return float(text)
     try:
         when = email.utils.parsedate_to_datetime(text)
