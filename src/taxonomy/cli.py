@@ -187,6 +187,37 @@ def init(
     from taxonomy.commands.init import init as run
 
     return run(exports, code_paths, output, workspace, schema, force, config)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the output to this file.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: searched upwards).")
+@click.option("--no-cache", is_flag=True, help="Do not read or write .taxonomy-cache/.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), help="Worker processes (0: automatic).")
+def scan(paths: tuple[str, ...], fmt: str, output_file: str | None, config: str | None, no_cache: bool,
+         jobs: int | None) -> int:  # fmt: skip
+    """List every Braze SDK call site in source code: events, purchases, attributes, identify, flush.
+
+    PATHS are files or folders (default: the current folder); .gitignore and [scan] include/exclude apply.
+    """
+    from taxonomy.commands.scan import scan as run
+
+    return run(paths, fmt, output_file, config, no_cache, jobs)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--taxonomy", "taxonomy_file", type=click.Path(dir_okay=False), help="The taxonomy file.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write .taxonomy-cache/.")
+@report_options
+def check(paths: tuple[str, ...], taxonomy_file: str | None, no_cache: bool, **kwargs: Any) -> int:
+    """Hold the code's SDK call sites against the taxonomy: undeclared, unused, wrong properties and types.
+
+    PATHS default to the project root (the settings file's folder, else the taxonomy file's); only a scan of the
+    whole project reports items that are never sent. Silence one line with `// taxonomy: ignore[CODE]`.
+    """
+    from taxonomy.commands.check import check as run
+
+    return run(paths, taxonomy_file, _report_options(kwargs), no_cache)
 
 
 def _redact(text: str) -> str:

@@ -23,6 +23,7 @@ from taxonomy.findings import Entity, Finding, Fix, Severity, Span
 FAMILIES: dict[str, tuple[str, str]] = {
     "SCH": ("schema: the file's structure and references", "taxonomy.checks.schema"),
     "DRF": ("drift: the taxonomy against what Braze holds", "taxonomy.checks.drift"),
+    "COD": ("code: SDK call sites against the taxonomy", "taxonomy.checks.code"),
 }
 
 

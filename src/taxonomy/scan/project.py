@@ -1,0 +1,300 @@
+"""A whole scan: discover, reuse the cache, scan the rest (on both cores for large trees), resolve constants.
+
+Constants: names that a call site's file does not define are looked up among the constants of every parsed file of
+the same language family; when none defines them, a second pass reads only the files whose bytes mention the
+missing names and collects their constants. A name still unknown (or defined twice with different values) stays
+dynamic, with its expression.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from taxonomy.config import Config
+from taxonomy.scan.discover import discover
+from taxonomy.scan.languages import FAMILIES, SUFFIXES
+from taxonomy.scan.records import CallSite, ScanResult, Skipped, Suppressed, Value
+from taxonomy.scan.scanner import FileOutcome, prefilter, scan_file
+from taxonomy.scan.settings import ScanSettings, load_settings
+from taxonomy.scan.signatures import SignatureSet, build
+
+PARALLEL_MIN_FILES = 400  # below this, starting workers costs more than it saves
+_CHUNK = 256
+_AMBIGUOUS = Value("dynamic", expr="(defined more than once)")
+
+
+def scan_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    config: Config,
+    *,
+    root: Path | None = None,
+    use_cache: bool | None = None,
+    jobs: int | None = None,
+    progress: bool = False,
+) -> ScanResult:
+    """Scan files and folders for SDK call sites; the library entry point (`taxonomy scan` prints this).
+
+    `root` is the folder call-site paths are relative to (default: the single folder given, else the working
+    folder). Settings come from `config.section("scan")`; the cache lives under `config.root`.
+    """
+    settings = load_settings(config)
+    sigs = build(settings.packs, settings.wrappers)
+    given = [Path(p) for p in paths] or [Path(".")]
+    if root is None:
+        root = given[0].absolute() if len(given) == 1 and given[0].is_dir() else Path.cwd()
+    root = root.absolute()
+    suffixes = [s for s, (lang, _) in SUFFIXES.items() if not settings.languages or lang in settings.languages]
+    found = discover(
+        given,
+        root,
+        project=config.root.absolute(),
+        include=settings.include,
+        exclude=settings.exclude,
+        suffixes=suffixes,
+    )
+    cache = None
+    if settings.cache if use_cache is None else use_cache:
+        from taxonomy.scan.cache import ScanCache, cache_key
+
+        cache = ScanCache(
+            config.root.absolute(), cache_key(_rules_fingerprint(), _settings_key(settings), sorted(sigs.needles))
+        )
+    outcomes: dict[str, FileOutcome] = {}
+    todo: list[tuple[str, str, str, str]] = []  # absolute, relative, language, adapter
+    stats: dict[str, tuple[int, int]] = {}
+    for absolute, rel, suffix in found.files:
+        language, adapter = SUFFIXES[suffix]
+        if cache is not None:
+            try:
+                info = os.stat(absolute)
+            except OSError:
+                info = None
+            if info is not None:
+                stats[absolute] = (info.st_mtime_ns, info.st_size)
+                hit = cache.get(absolute, info.st_mtime_ns, info.st_size, rel)
+                if hit is not None:
+                    outcomes[absolute] = hit
+                    continue
+        todo.append((absolute, rel, language, adapter))
+    all_cached = not todo and cache is not None and set(cache.entries) == set(stats)
+    worker_count = _workers(len(todo), settings.jobs if jobs is None else jobs)
+    report = _Progress(len(todo)) if progress and todo else None
+    for absolute, outcome in _run(todo, sigs, settings, worker_count, report):
+        outcomes[absolute] = outcome
+        if cache is not None and absolute in stats:
+            cache.put(absolute, *stats[absolute], outcome)
+    if report is not None:
+        report.done()
+
+    table = _constant_table(outcomes.values())
+    if not all_cached:
+        _second_pass(found.files, outcomes, table, sigs, settings, cache, stats)
+    sites: list[CallSite] = []
+    skipped = [Skipped(rel, reason) for rel, reason in found.skipped]
+    suppressions: list[Suppressed] = []
+    for outcome in outcomes.values():
+        family = FAMILIES.get(outcome.language, outcome.language)
+        local = outcome.constants
+        sites.extend(_resolve(site, local, table.get(family, {})) for site in outcome.sites)
+        if outcome.skipped:
+            skipped.append(Skipped(outcome.file, outcome.skipped))
+        suppressions.extend(outcome.suppressions)
+    if cache is not None:
+        cache.prune(set(stats))
+        cache.save()
+    sites.sort(key=lambda s: (s.file, s.line, s.column, s.kind, s.name or ""))
+    skipped.sort(key=lambda s: s.file)
+    return ScanResult(
+        root=root.as_posix(),
+        call_sites=tuple(sites),
+        skipped=tuple(skipped),
+        files=len(found.files),
+        parsed=sum(1 for o in outcomes.values() if o.parsed),
+        suppressions=tuple(sorted(suppressions, key=lambda s: (s.file, s.line))),
+        languages=tuple(sorted({o.language for o in outcomes.values()})),
+    )
+
+
+def _rules_fingerprint() -> tuple[tuple[str, int, int], ...]:
+    from taxonomy.resources import rules_dir
+
+    folder = rules_dir() / "sdk"
+    out = []
+    for path in sorted(folder.rglob("*.yaml")):
+        info = path.stat()
+        out.append((path.name, info.st_mtime_ns, info.st_size))
+    return tuple(out)
+
+
+def _settings_key(settings: ScanSettings) -> tuple[object, ...]:
+    return (settings.include, settings.exclude, settings.packs, settings.max_size, settings.languages,
+            tuple(w.describe() for w in settings.wrappers))  # fmt: skip
+
+
+def _workers(count: int, jobs: int) -> int:
+    if jobs:
+        return max(1, jobs)
+    if count < PARALLEL_MIN_FILES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+class _Progress:
+    """`scanning 1200/20000 files` on stderr, redrawn at most ten times a second; only on a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.count = 0
+        self.last = 0.0
+        self.enabled = sys.stderr.isatty()
+
+    def tick(self, number: int) -> None:
+        self.count += number
+        now = time.monotonic()
+        if self.enabled and now - self.last > 0.1:
+            self.last = now
+            sys.stderr.write(f"\rscanning {self.count}/{self.total} files")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.last:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def _scan_chunk(chunk: list[tuple[str, str, str, str]], sigs: SignatureSet, max_size: int) -> list[Any]:
+    needle_re = prefilter(sigs.needles)
+    return [(a, scan_file(a, rel, lang, adapter, sigs, needle_re, max_size)) for a, rel, lang, adapter in chunk]
+
+
+def _run(
+    todo: list[tuple[str, str, str, str]],
+    sigs: SignatureSet,
+    settings: ScanSettings,
+    workers: int,
+    report: _Progress | None,
+) -> list[tuple[str, FileOutcome]]:
+    if workers <= 1:
+        out = []
+        for start in range(0, len(todo), _CHUNK):
+            chunk = todo[start : start + _CHUNK]
+            out.extend(_scan_chunk(chunk, sigs, settings.max_size))
+            if report is not None:
+                report.tick(len(chunk))
+        return out
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    results: list[tuple[str, FileOutcome]] = []
+    chunks = [todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_scan_chunk, chunk, sigs, settings.max_size) for chunk in chunks]
+        for future, chunk in zip(futures, chunks, strict=True):
+            results.extend(future.result())
+            if report is not None:
+                report.tick(len(chunk))
+    return results
+
+
+def _constant_table(outcomes: Any) -> dict[str, dict[str, Value]]:
+    """family -> dotted name -> value, from every file that was parsed (ambiguous names marked dynamic)."""
+    table: dict[str, dict[str, Value]] = {}
+    for outcome in outcomes:
+        family = table.setdefault(FAMILIES.get(outcome.language, outcome.language), {})
+        for name, value in outcome.constants.items():
+            known = family.get(name)
+            if known is None:
+                family[name] = value
+            elif known.literal != value.literal or known.type != value.type:
+                family[name] = _AMBIGUOUS
+    return table
+
+
+def _missing(outcomes: Any, table: dict[str, dict[str, Value]]) -> dict[str, set[str]]:
+    """family -> root names of constant references nobody defined yet."""
+    missing: dict[str, set[str]] = {}
+    for outcome in outcomes:
+        family = FAMILIES.get(outcome.language, outcome.language)
+        for site in outcome.sites:
+            for part in site.pending:
+                if part.startswith("r:"):
+                    ref = part[2:]
+                    if ref not in outcome.constants and ref not in table.get(family, {}):
+                        missing.setdefault(family, set()).add(ref.split(".", 1)[0])
+    return missing
+
+
+def _second_pass(
+    files: list[tuple[str, str, str]],
+    outcomes: dict[str, FileOutcome],
+    table: dict[str, dict[str, Value]],
+    sigs: SignatureSet,
+    settings: ScanSettings,
+    cache: Any,
+    stats: dict[str, tuple[int, int]],
+) -> None:
+    from taxonomy.scan.languages import adapter_for
+
+    missing = _missing(outcomes.values(), table)
+    if not missing:
+        return
+    patterns = {family: _definition_pattern(names) for family, names in missing.items()}
+    for absolute, _rel, suffix in files:
+        language, adapter_spec = SUFFIXES[suffix]
+        family = FAMILIES.get(language, language)
+        outcome = outcomes.get(absolute)
+        if family not in patterns or outcome is None or outcome.parsed or outcome.skipped:
+            continue
+        try:
+            with open(absolute, "rb") as handle:
+                data = handle.read(settings.max_size + 1)
+        except OSError:
+            continue
+        if len(data) > settings.max_size or not patterns[family].search(data):
+            continue
+        try:
+            constants = adapter_for(adapter_spec).constants(data)
+        except (ValueError, RecursionError):
+            continue
+        if not constants:
+            continue
+        outcome.constants = constants
+        target = table.setdefault(family, {})
+        for name, value in constants.items():
+            known = target.get(name)
+            target[name] = value if known is None or known == value else _AMBIGUOUS
+        if cache is not None and absolute in stats:
+            cache.put(absolute, *stats[absolute], outcome)
+
+
+def _definition_pattern(names: set[str]) -> re.Pattern[bytes]:
+    """Bytes that look like a definition of one of `names` (`NAME =`, `NAME: "x"`, `object NAME {`, `enum NAME {`,
+    `#define NAME`), not a mere use: files that only import a name are not parsed for it."""
+    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names))
+    return re.compile(rb"\b(?:" + alternatives + rb")\b\s*(?:[:=]|\{|<)|define\s+(?:" + alternatives + rb")\b")
+
+
+def _resolve(site: CallSite, local: dict[str, Value], project: dict[str, Value]) -> CallSite:
+    if not site.pending:
+        return site
+    from dataclasses import replace
+
+    parts: list[str] = []
+    for part in site.pending:
+        if part.startswith("s:"):
+            parts.append(part[2:])
+            continue
+        ref = part[2:]
+        value = local.get(ref) or project.get(ref)
+        if value is None or value.type != "string":
+            return replace(site, pending=())
+        parts.append(str(value.literal))
+    return replace(site, name="".join(parts), pending=())

@@ -1,0 +1,214 @@
+"""Python, read with the standard library's `ast` (exact, fast, no grammar wheel needed), on the adapter contract.
+
+Calls are `obj.method(...)` / `method(...)` with keyword arguments as labels; receivers are dotted paths with
+module-level aliases substituted (`client = braze.Client()`); constants are module-level `NAME = "literal"` and class
+attributes (`Events.SIGNED_UP`); `from app.events import SIGNED_UP` makes SIGNED_UP a project-wide reference.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from taxonomy.scan.adapter import FileScan
+from taxonomy.scan.records import Arg, RawCall, Value, concat
+from taxonomy.scan.signatures import SignatureSet
+
+_MAX_DEPTH = 12
+
+
+class PythonAdapter:
+    language = "python"
+
+    def scan(self, source: bytes, sigs: SignatureSet) -> FileScan:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError as exc:
+            return FileScan(error=(exc.lineno or 1, exc.offset or 1), partial=False)
+        except (ValueError, RecursionError, MemoryError):
+            return FileScan(error=(1, 1), partial=False)
+        ctx = _Context(source, sigs.methods(self.language))
+        ctx.collect(tree)
+        out = FileScan(constants=dict(ctx.constants))
+        want_payloads = self.language in sigs.payloads
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                call = ctx.call(node)
+                if call is not None:
+                    out.calls.append(call)
+            elif want_payloads and isinstance(node, ast.Dict):
+                keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+                if keys & {"events", "attributes", "purchases"}:
+                    out.payloads.append((node.lineno, ctx.column(node), ctx.value(node)))
+        return out
+
+    def constants(self, source: bytes) -> dict[str, Value]:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return {}
+        ctx = _Context(source, frozenset())
+        ctx.collect(tree)
+        return dict(ctx.constants)
+
+
+class _Context:
+    def __init__(self, source: bytes, methods: frozenset[str]) -> None:
+        self.lines = source.split(b"\n")
+        self.methods = methods
+        self.constants: dict[str, Value] = {}
+        self.imported: set[str] = set()
+        self.bindings: dict[str, ast.expr | None] = {}
+        self.source = source.decode("utf-8", "replace")
+
+    def column(self, node: Any) -> int:
+        line = self.lines[node.lineno - 1] if node.lineno - 1 < len(self.lines) else b""
+        return len(line[: node.col_offset].decode("utf-8", "replace")) + 1
+
+    def text(self, node: ast.AST) -> str:
+        return ast.get_source_segment(self.source, node) or ast.unparse(node)
+
+    def collect(self, tree: ast.Module) -> None:
+        for stmt in tree.body:
+            if isinstance(stmt, ast.ImportFrom):
+                for alias in stmt.names:
+                    self.imported.add(alias.asname or alias.name)
+            elif isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    self.imported.add((alias.asname or alias.name).split(".")[0])
+            elif isinstance(stmt, ast.Assign | ast.AnnAssign):
+                self._assign(stmt, "")
+            elif isinstance(stmt, ast.ClassDef):
+                for inner in stmt.body:
+                    if isinstance(inner, ast.Assign | ast.AnnAssign):
+                        self._assign(inner, stmt.name + ".")
+        counts: dict[str, list[ast.expr | None]] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        counts.setdefault(target.id, []).append(node.value)
+            elif isinstance(node, ast.arg):
+                counts.setdefault(node.arg, []).append(None)
+        self.bindings = {name: values[0] if len(values) == 1 else None for name, values in counts.items()}
+
+    def _assign(self, stmt: ast.Assign | ast.AnnAssign, prefix: str) -> None:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        if stmt.value is None:
+            return
+        value = self.value(stmt.value)
+        if value.type in ("dynamic", "ref", "concat"):
+            return
+        for target in targets:
+            if isinstance(target, ast.Name):
+                self.constants[prefix + target.id] = value
+
+    def receiver(self, node: ast.expr, depth: int = 0) -> str:
+        if depth > _MAX_DEPTH:
+            return "?"
+        if isinstance(node, ast.Name):
+            bound = self.bindings.get(node.id)
+            if bound is not None:
+                return self.receiver(bound, depth + 1)
+            return node.id
+        if isinstance(node, ast.Attribute):
+            return f"{self.receiver(node.value, depth + 1)}.{node.attr}"
+        if isinstance(node, ast.Call):
+            return f"{self.receiver(node.func, depth + 1)}()"
+        if isinstance(node, ast.Subscript):
+            return f"{self.receiver(node.value, depth + 1)}[]"
+        return "?"
+
+    def call(self, node: ast.Call) -> RawCall | None:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            method = func.attr
+            if method not in self.methods:
+                return None
+            receiver: str | None = self.receiver(func.value)
+            line = func.end_lineno or node.lineno
+            column = self._attr_column(func)
+        elif isinstance(func, ast.Name):
+            method = func.id
+            if method not in self.methods:
+                return None
+            receiver, line, column = None, func.lineno, self.column(func)
+        else:
+            return None
+        args = [Arg(None, self.value(a)) for a in node.args if not isinstance(a, ast.Starred)]
+        args += [Arg(k.arg, self.value(k.value)) for k in node.keywords if k.arg is not None]
+        return RawCall(method, receiver, line, column, tuple(args))
+
+    def _attr_column(self, func: ast.Attribute) -> int:
+        # the method name's own position: end of the attribute minus its length (same line)
+        line = self.lines[(func.end_lineno or func.lineno) - 1]
+        end = len(line[: func.end_col_offset or 0].decode("utf-8", "replace"))
+        return end - len(func.attr) + 1
+
+    def value(self, node: ast.expr, depth: int = 0) -> Value:
+        if depth > _MAX_DEPTH:
+            return Value.dynamic(self.text(node))
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if isinstance(v, bool):
+                return Value("boolean", v)
+            if isinstance(v, str):
+                return Value("string", v)
+            if isinstance(v, int):
+                return Value("integer", v)
+            if isinstance(v, float):
+                return Value("float", v)
+            if v is None:
+                return Value("null")
+            return Value.dynamic(self.text(node))
+        if isinstance(node, ast.Dict):
+            entries = []
+            for key, val in zip(node.keys, node.values, strict=True):
+                if key is None:
+                    continue
+                k = self.value(key, depth + 1)
+                if k.type == "string":
+                    entries.append((str(k.literal), self.value(val, depth + 1)))
+            return Value("object", expr=self.text(node), keys=tuple(entries), pos=(node.lineno, self.column(node)))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
+            entries = [(k.arg, self.value(k.value, depth + 1)) for k in node.keywords if k.arg]
+            return Value("object", expr=self.text(node), keys=tuple(entries), pos=(node.lineno, self.column(node)))
+        if isinstance(node, ast.List | ast.Tuple):
+            return Value("array", expr=self.text(node), items=tuple(self.value(e, depth + 1) for e in node.elts))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return concat(self.value(node.left, depth + 1), self.value(node.right, depth + 1), self.text(node))
+        if isinstance(node, ast.JoinedStr):
+            parts = [
+                self.value(v.value, depth + 1) if isinstance(v, ast.FormattedValue) else self.value(v, depth + 1)
+                for v in node.values
+            ]
+            result = Value("string", "")
+            for part in parts:
+                result = concat(result, part, self.text(node))
+            return result
+        if isinstance(node, ast.Name | ast.Attribute):
+            name = _dotted(node)
+            if name is None:
+                return Value.dynamic(self.text(node))
+            if name in self.constants:
+                found = self.constants[name]
+                return Value(found.type, found.literal, self.text(node), found.keys, found.items)
+            root, _, rest = name.partition(".")
+            if root in self.imported:
+                # `events.SIGNED_UP` (module imported) -> SIGNED_UP; `Events.X` (class imported) -> Events.X
+                ref = rest if rest and root[:1].islower() else name
+                return Value("ref", expr=self.text(node), ref=ref)
+            return Value.dynamic(self.text(node))
+        return Value.dynamic(self.text(node))
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+PYTHON = PythonAdapter()

@@ -1,0 +1,144 @@
+"""The records the scanner produces and the adapters hand to the engine.
+
+An adapter (one per language) turns syntax into `RawCall`s whose arguments are `Value`s; the shared engine
+matches them against the signatures (rules/sdk/*.yaml) and builds `CallSite`s. Nothing here knows a grammar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Literal = str | int | float | bool | None
+
+# Value types: the literal ones, plus the three that need the engine's help.
+LITERAL_TYPES = ("string", "integer", "float", "boolean", "null", "object", "array", "time")
+# "ref": a constant reference (dotted name) resolved later; "concat": parts joined with +; "dynamic": anything else.
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """What an adapter knows about one argument or literal, without evaluating any code."""
+
+    type: str  # one of LITERAL_TYPES, or "ref", "concat", "dynamic"
+    literal: Literal = None  # for string / integer / float / boolean
+    expr: str | None = None  # the source text, for anything that is not a plain literal
+    keys: tuple[tuple[str, Value], ...] = ()  # object entries whose keys are literal
+    items: tuple[Value, ...] = ()  # array items; or the parts of a "concat"
+    ref: str | None = None  # dotted constant name for "ref" (e.g. "Events.SIGNED_UP")
+    pos: tuple[int, int] | None = None  # line, column of an object literal (payload entries are reported there)
+
+    @staticmethod
+    def dynamic(expr: str) -> Value:
+        return Value("dynamic", expr=expr)
+
+    def get(self, key: str) -> Value | None:
+        for name, value in self.keys:
+            if name == key:
+                return value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    label: str | None  # the argument label (Swift, Kotlin named, Python keyword, ObjC selector part) or None
+    value: Value
+
+
+@dataclass(frozen=True, slots=True)
+class RawCall:
+    """A call as the adapter saw it: method name, normalised receiver path, arguments, position of the method."""
+
+    method: str
+    receiver: str | None  # e.g. "braze.getUser()", "window.braze"; None for a bare function call
+    line: int  # 1-based, of the method name
+    column: int  # 1-based, in characters
+    args: tuple[Arg, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    file: str  # relative to the scan root, POSIX
+    line: int
+    column: int
+    language: str
+    sdk: str
+    kind: str  # event | purchase | attribute | standard_attribute | identify | flush
+    op: str
+    name: str | None
+    expr: str | None
+    properties: tuple[str, ...] = ()
+    via: str | None = None
+    # Not in the JSON contract; what `taxonomy check` needs.
+    property_types: tuple[tuple[str, str], ...] = ()  # literal key -> literal value type
+    value_type: str | None = None  # the literal type of an attribute's value
+    value: Literal = None  # the literal value itself (for enum checks)
+    properties_known: bool = True  # the properties argument is absent or a literal object (all its keys are known)
+    pending: tuple[str, ...] = ()  # unresolved name parts: "s:text" literal, "r:Dotted.Name" constant reference
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "language": self.language,
+            "sdk": self.sdk,
+            "kind": self.kind,
+            "op": self.op,
+            "name": self.name,
+            "expr": self.expr,
+            "properties": list(self.properties),
+            "via": self.via,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    file: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"file": self.file, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Suppressed:
+    """An inline `taxonomy: ignore[CODES]` comment, kept so `check` can report unknown and unused ones."""
+
+    file: str
+    line: int  # the line of the comment
+    column: int
+    codes: tuple[str, ...]
+    standalone: bool = True  # alone on its line: covers the next line; after code: covers its own line only
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    root: str  # the folder paths are relative to, as shown to the user
+    call_sites: tuple[CallSite, ...]
+    skipped: tuple[Skipped, ...]
+    files: int = 0  # files discovered
+    parsed: int = 0  # files that passed the prefilter and were parsed
+    whole_project: bool = False  # the scan covered the project root with no narrowing PATHS
+    suppressions: tuple[Suppressed, ...] = ()
+    languages: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": 1,
+            "call_sites": [c.to_json() for c in self.call_sites],
+            "skipped": [s.to_json() for s in self.skipped],
+        }
+
+
+def concat(left: Value, right: Value, expr: str) -> Value:
+    """Join two values with `+`: literal when both are literal strings, pending when constants are involved."""
+    if left.type == "string" and right.type == "string":
+        return Value("string", f"{left.literal}{right.literal}")
+    if left.type in ("string", "ref", "concat") and right.type in ("string", "ref", "concat", "integer"):
+        parts = (
+            *(left.items if left.type == "concat" else (left,)),
+            *(right.items if right.type == "concat" else (right,)),
+        )
+        return Value("concat", expr=expr, items=parts)
+    return Value.dynamic(expr)

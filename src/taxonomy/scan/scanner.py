@@ -1,0 +1,320 @@
+"""One file: read once as bytes, prefilter, parse with its adapter, turn raw calls into call sites.
+
+Runs in worker processes too, so everything here is plain data in and plain data out.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from taxonomy.scan.languages import adapter_for
+from taxonomy.scan.records import Arg, CallSite, RawCall, Suppressed, Value
+from taxonomy.scan.signatures import Signature, SignatureSet
+
+SUPPRESSION = re.compile(rb"taxonomy:\s*ignore\[([^\]\r\n]*)\]")
+_BINARY_PROBE = 8192
+
+
+@dataclass
+class FileOutcome:
+    file: str
+    language: str
+    sites: list[CallSite] = field(default_factory=list)
+    skipped: str | None = None  # a reason when the file was skipped (or only partly scanned)
+    parsed: bool = False
+    constants: dict[str, Value] = field(default_factory=dict)
+    suppressions: list[Suppressed] = field(default_factory=list)
+
+
+def prefilter(needles: tuple[bytes, ...]) -> re.Pattern[bytes]:
+    return re.compile(b"|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)) or b"(?!)")
+
+
+def scan_file(
+    path: str,
+    rel: str,
+    language: str,
+    adapter_spec: str,
+    sigs: SignatureSet,
+    needle_re: re.Pattern[bytes],
+    max_size: int,
+) -> FileOutcome:
+    outcome = FileOutcome(rel, language)
+    try:
+        size = os.stat(path).st_size
+        if size > max_size:
+            outcome.skipped = f"larger than the size limit ({size} > {max_size} bytes)"
+            return outcome
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        outcome.skipped = f"unreadable: {exc.strerror or exc}"
+        return outcome
+    if b"\0" in data[:_BINARY_PROBE]:
+        outcome.skipped = "binary file"
+        return outcome
+    if needle_re.search(data) is None:
+        return outcome
+    return scan_source(data, outcome, adapter_spec, sigs)
+
+
+def scan_source(data: bytes, outcome: FileOutcome, adapter_spec: str, sigs: SignatureSet) -> FileOutcome:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        outcome.skipped = f"not valid UTF-8 (byte {exc.start})"
+        return outcome
+    adapter = adapter_for(adapter_spec)
+    result = adapter.scan(data, sigs)
+    outcome.parsed = True
+    outcome.constants = result.constants
+    for call in result.calls:
+        sig = sigs.lookup(call.method, call.receiver, outcome.language)
+        if sig is not None:
+            outcome.sites.extend(build_sites(call, sig, outcome.file, outcome.language))
+    for line, column, payload in result.payloads:
+        outcome.sites.extend(payload_sites(payload, line, column, outcome.file, outcome.language))
+    if result.error is not None:
+        line, column = result.error
+        outcome.skipped = (
+            f"syntax error at {line}:{column}; call sites elsewhere in the file are still reported"
+            if result.partial
+            else f"syntax error at {line}:{column}; not scanned"
+        )
+    if b"taxonomy:" in data:
+        for match in SUPPRESSION.finditer(data):
+            line = data.count(b"\n", 0, match.start()) + 1
+            line_start = data.rfind(b"\n", 0, match.start()) + 1
+            column = match.start() - line_start + 1
+            codes = tuple(c.strip().upper() for c in match.group(1).decode("utf-8", "replace").split(",") if c.strip())
+            before = data[line_start : match.start()].strip(b" \t/*#-!<")
+            outcome.suppressions.append(Suppressed(outcome.file, line, column, codes, standalone=not before))
+    return outcome
+
+
+def pick(args: tuple[Arg, ...], refs: tuple[int | str, ...]) -> Value | None:
+    """The argument a signature role points at: by position (unlabelled arguments), by label, or a key of an
+    object argument (`"0.name"`: the `name` key of the object literal at position 0)."""
+    for ref in refs:
+        if isinstance(ref, str) and "." in ref:
+            head, _, key = ref.partition(".")
+            holder = pick(args, (int(head) if head.isdigit() else head,))
+            found = holder.get(key) if holder is not None and holder.type == "object" else None
+            if found is not None:
+                return found
+            continue
+        if isinstance(ref, int):
+            if ref < len(args) and (args[ref].label is None or ref == 0):
+                return args[ref].value
+        else:
+            for arg in args:
+                if arg.label == ref:
+                    return arg.value
+    return None
+
+
+def name_of(value: Value | None) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """(name, expr, pending parts) for a name argument."""
+    if value is None:
+        return None, None, ()
+    if value.type == "string":
+        return str(value.literal), (value.expr if value.expr else None), ()
+    if value.type == "ref":
+        return None, value.expr, (f"r:{value.ref}",)
+    if value.type == "concat":
+        parts: list[str] = []
+        for part in value.items:
+            if part.type == "string" or part.type == "integer":
+                parts.append(f"s:{part.literal}")
+            elif part.type == "ref" and part.ref:
+                parts.append(f"r:{part.ref}")
+            else:
+                return None, value.expr, ()
+        return None, value.expr, tuple(parts)
+    return None, value.expr or "", ()
+
+
+def _properties(value: Value | None) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    if value is None or value.type != "object":
+        return (), ()
+    keys = tuple(k for k, _ in value.keys)
+    types = tuple((k, v.type) for k, v in value.keys if v.type not in ("dynamic", "ref", "concat"))
+    return keys, types
+
+
+def _scalar(value: Value | None) -> tuple[str | None, str | int | float | bool | None]:
+    if value is None or value.type in ("dynamic", "ref", "concat"):
+        return None, None
+    literal = value.literal if value.type in ("string", "integer", "float", "boolean") else None
+    return value.type, literal
+
+
+def build_sites(call: RawCall, sig: Signature, file: str, language: str) -> list[CallSite]:
+    args = call.args
+    role = "product" if sig.kind == "purchase" else "name"
+    name, expr, pending = name_of(pick(args, sig.args.get(role, ())))
+    if sig.kind == "standard_attribute":
+        name, expr, pending = sig.standard, None, ()
+    elif sig.kind == "flush":
+        name, expr, pending = None, None, ()
+    value = pick(args, sig.args.get("value", ()))
+    value_type, literal = _scalar(value)
+    op = sig.op
+    if sig.kind == "attribute" and op == "set" and value is not None:
+        if value.type == "null":
+            op = "unset"
+        elif value.type == "object" or (value.type == "array" and any(i.type == "object" for i in value.items)):
+            op = "nested"
+    props_value = pick(args, sig.args.get("properties", ()))
+    keys, types = _properties(props_value)
+    site = CallSite(
+        file=file,
+        line=call.line,
+        column=call.column,
+        language=language,
+        sdk=sig.sdk,
+        kind=sig.kind,
+        op=op,
+        name=name,
+        expr=expr,
+        properties=keys,
+        via=sig.via,
+        property_types=types,
+        value_type=value_type,
+        value=literal,
+        properties_known=props_value is None or props_value.type in ("object", "null"),
+        pending=pending,
+    )
+    sites = [site]
+    if sig.expand == "attributes" and props_value is not None:
+        for key, member in props_value.keys:
+            member_type, member_literal = _scalar(member)
+            sites.append(
+                CallSite(
+                    file=file,
+                    line=call.line,
+                    column=call.column,
+                    language=language,
+                    sdk=sig.sdk,
+                    kind="attribute",
+                    op="set",
+                    name=key,
+                    expr=None,
+                    via=sig.via,
+                    value_type=member_type,
+                    value=member_literal,
+                )
+            )
+    return sites
+
+
+_STANDARD_PAYLOAD_KEYS = {
+    "first_name",
+    "last_name",
+    "email",
+    "gender",
+    "dob",
+    "country",
+    "home_city",
+    "language",
+    "phone",
+    "email_subscribe",
+    "push_subscribe",
+}
+_PAYLOAD_CONTROL = {
+    "external_id",
+    "user_alias",
+    "braze_id",
+    "_update_existing_only",
+    "_merge_objects",
+    "push_token_import",
+    "app_id",
+    "time_zone",
+    "push_tokens",
+    "subscription_groups",
+}
+_ARRAY_OPS = {"add": "array_add", "remove": "array_remove", "$add": "array_add", "$remove": "array_remove"}
+
+
+def payload_sites(payload: Value, line: int, column: int, file: str, language: str) -> list[CallSite]:
+    """A /users/track body literal: {"events": [...], "attributes": [...], "purchases": [...]}."""
+    sites: list[CallSite] = []
+
+    def add(
+        kind: str, op: str, entry: Value, name_value: Value | None, props: Value | None, value: Value | None = None
+    ) -> None:
+        name, expr, pending = name_of(name_value)
+        at_line, at_column = entry.pos or (line, column)
+        keys, types = _properties(props)
+        value_type, literal = _scalar(value)
+        known = props is None or props.type == "object"
+        sites.append(
+            CallSite(
+                file=file,
+                line=at_line,
+                column=at_column,
+                language=language,
+                sdk="braze",
+                kind=kind,
+                op=op,
+                name=name,
+                expr=expr,
+                properties=keys,
+                via="/users/track",
+                property_types=types,
+                value_type=value_type,
+                value=literal,
+                properties_known=known,
+                pending=pending,
+            )
+        )
+
+    for entry in _objects(payload.get("events")):
+        add("event", "log", entry, entry.get("name"), entry.get("properties"))
+    for entry in _objects(payload.get("purchases")):
+        add("purchase", "log", entry, entry.get("product_id"), entry.get("properties"))
+    for entry in _objects(payload.get("attributes")):
+        at = entry.pos or (line, column)
+        for key, value in entry.keys:
+            if key in _PAYLOAD_CONTROL:
+                continue
+            if key in _STANDARD_PAYLOAD_KEYS:
+                sites.append(
+                    CallSite(
+                        file,
+                        at[0],
+                        at[1],
+                        language,
+                        "braze",
+                        "standard_attribute",
+                        "set",
+                        key,
+                        None,
+                        via="/users/track",
+                    )
+                )
+                continue
+            op = "set"
+            shown: Value | None = value
+            if value.type == "null":
+                op = "unset"
+            elif value.type == "object":
+                operator = next((k for k, _ in value.keys if k in _ARRAY_OPS or k == "inc"), None)
+                if operator == "inc":
+                    op, shown = "increment", value.get("inc")
+                elif operator:
+                    op, shown = _ARRAY_OPS[operator], None
+                else:
+                    op = "nested"
+            elif value.type == "array" and any(i.type == "object" for i in value.items):
+                op = "nested"
+            add("attribute", op, entry, Value("string", key), None, shown)
+    return sites
+
+
+def _objects(value: Value | None) -> list[Value]:
+    if value is None or value.type != "array":
+        return []
+    return [item for item in value.items if item.type == "object"]

@@ -1,0 +1,112 @@
+"""The `[scan]` table of the settings file, validated (unknown keys are errors with a did-you-mean)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from taxonomy.config import Config
+from taxonomy.errors import TaxonomyError
+from taxonomy.scan.signatures import PACKS, Signature, parse_call
+
+KEYS = {"include", "exclude", "packs", "wrappers", "max-file-size", "cache", "jobs", "languages"}
+DEFAULT_MAX_SIZE = 2_000_000
+WRAPPER_KEYS = {"receiver", "method", "kind", "op", "languages", "args", "name", "properties", "value", "product",
+                "currency", "price", "quantity", "standard", "expand"}  # fmt: skip
+_ROLES = ("name", "properties", "value", "product", "currency", "price", "quantity")
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    packs: tuple[str, ...] = ()
+    wrappers: tuple[Signature, ...] = ()
+    max_size: int = DEFAULT_MAX_SIZE
+    cache: bool = True
+    jobs: int = 0  # 0: decide from the tree size and the cores
+    languages: tuple[str, ...] = ()  # empty: all
+
+
+def _where(config: Config, key: str) -> str:
+    return f"{config.source or 'settings'}: [scan] {key}"
+
+
+def _strings(config: Config, table: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TaxonomyError(f"{_where(config, key)} must be a list of strings")
+    return tuple(value)
+
+
+def parse_size(value: Any, where: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)[bB]?\s*", value)
+        if match:
+            factor = {"": 1, "k": 1_000, "m": 1_000_000, "g": 1_000_000_000}[match.group(2).lower()]
+            return int(float(match.group(1)) * factor)
+    raise TaxonomyError(f'{where} must be a size in bytes (e.g. 2000000 or "2MB"); got {value!r}')
+
+
+def load_settings(config: Config) -> ScanSettings:
+    from taxonomy.fuzzy import did_you_mean
+
+    table = config.section("scan")
+    for key in table:
+        if key not in KEYS:
+            raise TaxonomyError(f"{_where(config, key)}: unknown setting{did_you_mean(key, KEYS)}")
+    packs = _strings(config, table, "packs")
+    for pack in packs:
+        if pack not in PACKS:
+            raise TaxonomyError(f"{_where(config, 'packs')}: no pack {pack!r}{did_you_mean(pack, PACKS)}")
+    wrappers_raw = table.get("wrappers", [])
+    if not isinstance(wrappers_raw, list):
+        raise TaxonomyError(f"{_where(config, 'wrappers')} must be an array of tables ([[scan.wrappers]])")
+    wrappers = tuple(_wrapper(config, index, raw) for index, raw in enumerate(wrappers_raw))
+    jobs = table.get("jobs", 0)
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0:
+        raise TaxonomyError(f"{_where(config, 'jobs')} must be a whole number (0: automatic)")
+    cache = table.get("cache", True)
+    if not isinstance(cache, bool):
+        raise TaxonomyError(f"{_where(config, 'cache')} must be true or false")
+    return ScanSettings(
+        include=_strings(config, table, "include"),
+        exclude=_strings(config, table, "exclude"),
+        packs=packs,
+        wrappers=wrappers,
+        max_size=parse_size(table["max-file-size"], _where(config, "max-file-size"))
+        if "max-file-size" in table
+        else DEFAULT_MAX_SIZE,
+        cache=cache,
+        jobs=jobs,
+        languages=_strings(config, table, "languages"),
+    )
+
+
+def _wrapper(config: Config, index: int, raw: Any) -> Signature:
+    """`[[scan.wrappers]]`: receiver, method, kind, op and the argument roles, written flat for convenience."""
+    from taxonomy.fuzzy import did_you_mean
+    from taxonomy.scan.languages import LANGUAGE_NAMES
+
+    where = _where(config, f"wrappers[{index}]")
+    if not isinstance(raw, Mapping):
+        raise TaxonomyError(f"{where} must be a table")
+    for key in raw:
+        if key not in WRAPPER_KEYS:
+            raise TaxonomyError(f"{where}: unknown key `{key}`{did_you_mean(key, WRAPPER_KEYS)}")
+    call = {k: v for k, v in raw.items() if k not in _ROLES}
+    args = dict(raw.get("args", {}))
+    args.update({role: raw[role] for role in _ROLES if role in raw})
+    call["args"] = args
+    receiver = raw.get("receiver")
+    if receiver is None:
+        call["bare"] = True
+    method = raw.get("method", "")
+    shown = f"{receiver}.{method}" if receiver else str(method)
+    return parse_call(call, where=where, sdk="braze", languages=LANGUAGE_NAMES, groups={}, via=shown)

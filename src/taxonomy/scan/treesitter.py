@@ -1,0 +1,167 @@
+"""The shared tree-sitter driver: parse, run the language's query set, hand nodes to the adapter's hooks.
+
+A query set (scan/queries/<name>.scm) must provide, per call pattern: `@call` (the whole call), `@method` (the
+node whose text is the method name; its start is the call site's line and column), optionally `@receiver` (the
+expression the method is called on; absent for a bare function call) and `@args` (the argument list). It may also
+capture `@object` on object / map / dictionary literals that can be /users/track payloads.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+from tree_sitter import Language, Node, Parser, Query, QueryCursor
+
+from taxonomy.scan.adapter import FileScan
+from taxonomy.scan.records import Arg, RawCall, Value
+from taxonomy.scan.signatures import SignatureSet
+
+
+def node_text(node: Node) -> str:
+    return (node.text or b"").decode("utf-8", "replace")
+
+
+class FileContext:
+    """Per-file facts an adapter collects before looking at calls (imports, constants, local bindings)."""
+
+    def __init__(self, source: bytes, sigs: SignatureSet, language: str) -> None:
+        self.source = source
+        self.sigs = sigs
+        self.language = language
+        self.methods = sigs.methods(language)
+        self.modules = sigs.modules.get(language, {})
+        self.constants: dict[str, Value] = {}  # file-level: name -> resolved literal value
+        self.exported: dict[str, Value] = {}  # what other files may import
+        self.imported: set[str] = set()  # local names bound by imports (refs to them resolve project-wide)
+        self.aliases: dict[str, str] = {}  # local name -> receiver it stands for (import * as b from braze)
+        self.functions: dict[str, tuple[str, str]] = {}  # local name -> (receiver, method) of a named import
+        self.bindings: dict[str, Node | None] = {}  # local variable -> its initializer (None when ambiguous)
+        self.need_calls = True  # False when only the constants are wanted (cheaper prepare)
+
+    def column(self, node: Node) -> tuple[int, int]:
+        """1-based line and character column of a node's start."""
+        row, col = node.start_point
+        start = node.start_byte - col
+        return row + 1, len(self.source[start : node.start_byte].decode("utf-8", "replace")) + 1
+
+
+class TreeSitterAdapter:
+    """Base for tree-sitter adapters: subclasses set the grammar and query, and implement the hooks."""
+
+    language = ""
+    query_name = ""
+
+    def load_grammar(self) -> Any:  # the grammar wheel's language() capsule
+        raise NotImplementedError
+
+    @functools.cached_property
+    def grammar(self) -> Language:
+        return Language(self.load_grammar())
+
+    @functools.cached_property
+    def query(self) -> Query:
+        text = resources.files("taxonomy.scan").joinpath(f"queries/{self.query_name}.scm").read_text("utf-8")
+        return Query(self.grammar, text)
+
+    def parse(self, source: bytes) -> Node:
+        return Parser(self.grammar).parse(source).root_node
+
+    # --- hooks -------------------------------------------------------------------------------------------------
+    def prepare(self, root: Node, ctx: FileContext) -> None:
+        """Collect imports, constants and bindings into ctx before calls are read."""
+
+    def receiver_path(self, node: Node, ctx: FileContext) -> str:
+        """The receiver expression as a dotted path (`braze.getUser()`), aliases and bindings substituted."""
+        raise NotImplementedError
+
+    def arguments(self, node: Node, ctx: FileContext) -> tuple[Arg, ...]:
+        raise NotImplementedError
+
+    def value(self, node: Node, ctx: FileContext) -> Value:
+        raise NotImplementedError
+
+    # --- driver --------------------------------------------------------------------------------------------------
+    def scan(self, source: bytes, sigs: SignatureSet) -> FileScan:
+        root = self.parse(source)
+        ctx = FileContext(source, sigs, self.language)
+        self.prepare(root, ctx)
+        out = FileScan(constants=dict(ctx.exported))
+        want_payloads = self.language in sigs.payloads
+        for _index, captures in QueryCursor(self.query).matches(root):
+            if "object" in captures:
+                if want_payloads:
+                    node = captures["object"][0]
+                    if not _maybe_payload(ctx.source[node.start_byte : node.end_byte]):
+                        continue
+                    value = self.value(node, ctx)
+                    if any(value.get(k) is not None for k in ("events", "attributes", "purchases")):
+                        line, column = ctx.column(node)
+                        out.payloads.append((line, column, value))
+                continue
+            call = self._call(captures, ctx)
+            if call is not None:
+                out.calls.append(call)
+        if root.has_error:
+            out.error = first_error(root, ctx)
+        return out
+
+    def _call(self, captures: dict[str, list[Node]], ctx: FileContext) -> RawCall | None:
+        method_node = captures["method"][0]
+        method = node_text(method_node)
+        receiver_nodes = captures.get("receiver")
+        if receiver_nodes:
+            if method not in ctx.methods:
+                return None
+            receiver: str | None = self.receiver_path(receiver_nodes[0], ctx)
+        elif method in ctx.functions:
+            receiver, method = ctx.functions[method]
+        elif method in ctx.methods:
+            receiver = None
+        else:
+            return None
+        args_nodes = captures.get("args")
+        args = self.arguments(args_nodes[0], ctx) if args_nodes else ()
+        line, column = ctx.column(method_node)
+        return RawCall(method, receiver, line, column, args)
+
+    def constants(self, source: bytes) -> dict[str, Value]:
+        root = self.parse(source)
+        from taxonomy.scan.signatures import SignatureSet as _S
+
+        ctx = FileContext(source, _S({}, {}, frozenset()), self.language)
+        ctx.need_calls = False
+        self.prepare(root, ctx)
+        return dict(ctx.exported)
+
+
+def _maybe_payload(text: bytes) -> bool:
+    return b"events" in text or b"attributes" in text or b"purchases" in text
+
+
+def first_error(root: Node, ctx: FileContext) -> tuple[int, int]:
+    for node in walk(root):
+        if node.is_error or node.is_missing:
+            return ctx.column(node)
+    return (1, 1)
+
+
+def walk(root: Node) -> Iterator[Node]:
+    """Every node, depth first, without recursion (deep trees must not blow the stack)."""
+    cursor = root.walk()
+    visited_children = False
+    while True:
+        if not visited_children:
+            node = cursor.node
+            if node is not None:
+                yield node
+            if cursor.goto_first_child():
+                continue
+        if cursor.goto_next_sibling():
+            visited_children = False
+        elif cursor.goto_parent():
+            visited_children = True
+        else:
+            return
