@@ -187,6 +187,9 @@ def init(
     from taxonomy.commands.init import init as run
 
     return run(exports, code_paths, output, workspace, schema, force, config)
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the output to this file.")
