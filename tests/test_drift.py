@@ -206,14 +206,15 @@ def test_an_export_with_no_items_is_a_notice(tmp_path: Path) -> None:
     assert "DRF001" in result.out
 
 
-def test_code_option_without_the_scanner_is_a_clear_error(tmp_path: Path) -> None:
-    write(tmp_path / "taxonomy.yaml", "version: 1\n")
-    write(tmp_path / "e.json", '{"events": []}')
-    result = run_cli("drift", "e.json", "--code", "src", cwd=tmp_path)
-    try:
-        import taxonomy.scan  # noqa: F401
-    except ImportError:
-        assert result.code == 2 and "--code needs the source scanner" in result.err
+def test_code_option_adds_call_sites_of_blocklisted_items() -> None:
+    result = run_cli("drift", "braze-export.json", "--code", ".", "--format", "json", cwd=SHOP)
+    assert result.code == 1, result.err
+    found = findings_of(result.out)
+    assert ("DRF005", "attribute", "app_theme", "web/src/account.tsx", 9) in found
+    assert ("DRF005", "attribute", "app_theme", "taxonomy.yaml", 200) in found
+    assert "web/src/account.tsx" not in [f[3] for f in found if f[0] != "DRF005"]
+    missing = run_cli("drift", "braze-export.json", "--code", "no-such-dir", cwd=SHOP)
+    assert missing.code == 2 and "--code: no such file or folder: no-such-dir" in missing.err
 
 
 def test_taxonomy_option(tmp_path: Path) -> None:

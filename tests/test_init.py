@@ -99,11 +99,32 @@ def test_init_with_code_usage_marks_unseen_items_planned() -> None:
     assert "mystery: {type: string}  # TODO: check the type" in text
 
 
-@pytest.mark.parametrize("args", [(), ("--code", "src")])
-def test_init_needs_something_to_start_from(tmp_path: Path, args: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "nothing to start from"),
+        (("--code", "src"), "--code: no such file or folder: src"),
+        (("--code", "."), "found no events, attributes or products in ."),
+    ],
+)
+def test_init_needs_something_to_start_from(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
+    write(tmp_path / "README.md", "no code here\n")
     result = run_cli("init", *args, cwd=tmp_path)
-    assert result.code == 2
+    assert result.code == 2 and message in result.err
     assert not (tmp_path / "taxonomy.yaml").exists()
+
+
+def test_init_from_export_and_code(tmp_path: Path) -> None:
+    result = run_cli("init", str(SHOP / "braze-export.json"), "--code", str(SHOP), cwd=tmp_path)
+    assert result.code == 0, result.err
+    text = (tmp_path / "taxonomy.yaml").read_text()
+    assert validate(parse(text, "t.yaml"), "t.yaml") == []
+    assert run_cli("lint", "--select", "SCH", cwd=tmp_path).code == 0
+    taxonomy = load(tmp_path / "taxonomy.yaml").taxonomy
+    assert taxonomy.events["password_reset"].status == "planned"  # sent by code, never received by Braze
+    assert taxonomy.events["account_created"].status == "active"  # in Braze and in code
+    assert [p.name for p in taxonomy.events["account_created"].properties] == ["method"]
+    assert taxonomy.events["prodcut_viewed"].status == "active"  # only in Braze
 
 
 def test_init_with_a_bad_export_writes_nothing(tmp_path: Path) -> None:

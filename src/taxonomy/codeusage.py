@@ -7,13 +7,11 @@ attribute (`kind`, `name`, `file`, `line`, `column`, `properties`, `property_typ
 
 from __future__ import annotations
 
-import importlib
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from taxonomy.errors import TaxonomyError
 from taxonomy.findings import Span
 
 # kind (event | attribute | product) -> name -> every place the code sends it
@@ -57,18 +55,18 @@ def from_call_sites(sites: Iterable[Any], root: str = "") -> CodeScan:
 
 
 def scan(paths: tuple[str, ...], config: Any) -> CodeScan:
-    """Run the source scanner on `paths`. Until `taxonomy.scan` is part of this build, a clear usage error.
+    """Run the source scanner (`taxonomy.scan.scan_paths`) on `paths`; call-site files are shown from here.
 
-    WIRING POINT: the scanner is built on another branch; once merged, call its entry point here and hand its
-    call sites (and root) to `from_call_sites`.
+    The scan's root is the working folder, so the spans in findings are paths the user can open.
     """
-    try:
-        module = importlib.import_module("taxonomy.scan")
-        entry = module.scan
-    except (ImportError, AttributeError):
-        raise TaxonomyError(
-            "--code needs the source scanner, which this build of taxonomy does not include yet",
-            hint="run without --code",
-        ) from None
-    result = entry(paths, config)
-    return from_call_sites(result.call_sites, getattr(result, "root", ""))
+    from pathlib import Path
+
+    from taxonomy.errors import TaxonomyError
+    from taxonomy.paths import display_path
+    from taxonomy.scan import scan_paths
+
+    for path in paths:
+        if not Path(path).exists():
+            raise TaxonomyError(f"--code: no such file or folder: {display_path(path)}")
+    result = scan_paths(list(paths), config, root=Path.cwd())
+    return from_call_sites(result.call_sites)

@@ -36,15 +36,17 @@ def drift(
         count = len(loaded.findings)
         notices.append(f"the taxonomy has {count} schema problem{'s' if count > 1 else ''}; `taxonomy lint` shows them")
     usage = None
+    code_files: tuple[str, ...] = ()
     if code_paths:
         from taxonomy.codeusage import scan
 
-        usage = scan(code_paths, config).usage
+        code = scan(code_paths, config)
+        usage, code_files = code.usage, code.files
     ctx = DriftContext(
         loaded.taxonomy, merge(parsed), tuple(parsed), config, usage, tuple(saved.get("ignore-undocumented", ()))
     )
     findings = apply_policy(run_checks("drift", ctx, config), config)
-    files = (*loaded.taxonomy.files, *(f for e in parsed for f in e.files))
+    files = (*loaded.taxonomy.files, *(f for e in parsed for f in e.files), *code_files)
     report = Report("drift", tuple(findings), files, exit_code(findings, config.fail_on), tuple(notices))
     emit(report, options.format, options.output_file)
     return report.exit_code

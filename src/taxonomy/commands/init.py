@@ -53,6 +53,11 @@ def init(
     if schema:
         sources = dataclasses.replace(sources, schema=schema)
     rendered = render(sources)
+    if rendered.items == 0:
+        raise TaxonomyError(
+            f"found no events, attributes or products in {', '.join(origin)}; nothing to write",
+            hint="check that the export is from the right workspace, or that --code points at the app's sources",
+        )
     _check(rendered.text, shown)
     write_atomic(target, rendered.text)
     sys.stderr.write(f"taxonomy: wrote {shown} ({rendered.items} items); replace the TODOs, then run `taxonomy lint`\n")
