@@ -140,3 +140,11 @@ def test_an_init_taxonomy_has_no_drift_against_its_source(tmp_path: Path) -> Non
     codes = {f["code"] for f in json.loads(result.out)["findings"]}
     assert codes == set(), result.out  # nothing missing, undocumented or mismatched
     assert read_export(SHOP / "braze-export.json").size == 39
+
+
+def test_init_from_code_alone_marks_sent_items_active(tmp_path: Path) -> None:
+    result = run_cli("init", "--code", str(SHOP), cwd=tmp_path)
+    assert result.code == 0, result.err
+    taxonomy = load(tmp_path / "taxonomy.yaml").taxonomy
+    assert taxonomy.events["password_reset"].status == "active"
+    assert validate(parse((tmp_path / "taxonomy.yaml").read_text(), "t"), "t") == []

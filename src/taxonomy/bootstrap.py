@@ -55,9 +55,11 @@ def _order(names: Any) -> list[str]:
     return sorted(set(names), key=lambda n: (n.casefold(), n))
 
 
-def _status_lines(item: ExportedItem | None, indent: str) -> list[str]:
+def _status_lines(item: ExportedItem | None, indent: str, have_export: bool = True) -> list[str]:
+    if item is None and not have_export:
+        return [f"{indent}status: active  # sent by the code"]
     if item is None:
-        return [f"{indent}status: planned  # seen in code, not yet in Braze"]
+        return [f"{indent}status: planned  # sent by the code, not yet in Braze"]
     if item.is_blocklisted:
         return [f"{indent}status: removed", f"{indent}reason: Blocklisted in Braze."]
     if item.status == "trashed":
@@ -65,10 +67,10 @@ def _status_lines(item: ExportedItem | None, indent: str) -> list[str]:
     return [f"{indent}status: active"]
 
 
-def _common(item: ExportedItem | None, indent: str) -> list[str]:
+def _common(item: ExportedItem | None, indent: str, have_export: bool = True) -> list[str]:
     description = item.description if item is not None and item.description else None
     lines = [f"{indent}description: {_prose(description) if description else _prose(TODO_DESCRIPTION)}"]
-    lines.extend(_status_lines(item, indent))
+    lines.extend(_status_lines(item, indent, have_export))
     if item is not None and item.tags:
         tags = list(dict.fromkeys(t for t in item.tags if t))
         lines.append(f"{indent}tags: [{', '.join(scalar(t) for t in tags)}]")
@@ -115,7 +117,7 @@ def render(sources: Sources) -> Rendered:
         for name in events:
             item = exported["event"].get(name)
             lines.append(f"  {scalar(name)}:")
-            lines.extend(_common(item, "    "))
+            lines.extend(_common(item, "    ", export is not None))
             props = sources.properties.get(name, {})
             if props:
                 lines.append("    properties:")
@@ -133,12 +135,12 @@ def render(sources: Sources) -> Rendered:
             attribute = item if isinstance(item, ExportedAttribute) else None
             lines.append(f"  {scalar(name)}:")
             lines.extend(_type_lines(attribute, "    "))
-            lines.extend(_common(item, "    "))
+            lines.extend(_common(item, "    ", export is not None))
 
     products = _order([*exported["product"], *code.get("product", {})])
     if products:
         lines += ["", "purchases:", "  products:"]
         for name in products:
             lines.append(f"    {scalar(name)}:")
-            lines.extend(_common(exported["product"].get(name), "      "))
+            lines.extend(_common(exported["product"].get(name), "      ", export is not None))
     return Rendered("\n".join(lines) + "\n", len(events) + len(attributes) + len(products))
