@@ -249,3 +249,11 @@ def test_drift_settings(tmp_path: Path) -> None:
     assert result.code == 2 and "unknown setting `drift.export` (did you mean `exports`?)" in result.err
     write(tmp_path / ".taxonomy.toml", "[drift]\nexports = 3\n")
     assert "`drift.exports` must be a list of strings" in run_cli("drift", cwd=tmp_path).err
+
+
+def test_retired_item_in_a_names_only_export(tmp_path: Path) -> None:
+    taxonomy = "version: 1\nevents:\n  old: {status: removed, reason: gone}\n"
+    found = _codes(_ctx(tmp_path, taxonomy, '{"events": ["old"]}'))
+    assert [(c[0], c[1]) for c in found] == [
+        ("DRF006", "event `old` is removed in the taxonomy but still listed by Braze")
+    ]

@@ -223,8 +223,10 @@ def retired_but_active(ctx: DriftContext) -> Iterator[Finding]:
             if item.is_live or found is None or found.status != "active":
                 continue
             then = f"; its replacement is `{item.renamed_to}`" if item.renamed_to else ""
+            # names-only exports (legacy /events/list, a CSV without a status column) say nothing of status
+            state = "still Active in Braze" if found.raw_status else "still listed by Braze"
             yield retired_but_active.finding(
-                f"{kind} `{item.name}` is {item.status} in the taxonomy but still Active in Braze{then}",
+                f"{kind} `{item.name}` is {item.status} in the taxonomy but {state}{then}",
                 item.at("status"),
                 Entity(kind, item.name),
             )
