@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -134,6 +136,10 @@ def _handler(state: FakeBraze, base: list[str]) -> type[BaseHTTPRequestHandler]:
                 self.wfile.flush()
                 self.close_connection = True
                 self.connection.shutdown(2)
+            elif fault == "reset":  # RST instead of an answer
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                self.connection.close()
             elif fault == "slow":
                 time.sleep(state.slow_seconds)
                 self.send_json(200, {"message": "success", endpoint.strip("/").split("/")[-1]: []})

@@ -183,7 +183,7 @@ def test_any_text_export_is_an_export_or_a_clear_error(text: str) -> None:
         assert exc.message
 
 
-@given(NAMES)
+@given(st.one_of(NAMES, st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20)))
 def test_init_scalars_read_back_as_the_same_string(name: str) -> None:
     loaded = parse_yaml(f"key: {scalar(name)}\n{scalar(name)}: 1\n", "t.yaml")
     assert loaded["key"] == name
@@ -221,3 +221,61 @@ def test_the_fast_snapshot_item_check_never_accepts_what_the_schema_rejects(kind
     _envelope, validators = _validators()
     if item_ok(kind, item):
         assert list(validators[kind].iter_errors(item)) == []
+
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=25)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            NAMES,
+            st.sampled_from([*KNOWN_TYPES, "Weird", None]),
+            STATUSES,
+            st.one_of(st.none(), TEXT),
+            st.lists(TEXT, max_size=3),
+            st.one_of(st.none(), st.integers(0, 1000)),
+        ),
+        max_size=12,
+        unique_by=lambda r: r[0],
+    ),
+    st.lists(st.tuples(NAMES, STATUSES, st.one_of(st.none(), TEXT)), max_size=12, unique_by=lambda r: r[0]),
+    st.lists(NAMES, max_size=5, unique=True),
+    st.one_of(st.none(), NAMES),
+)
+def test_init_from_any_export_passes_the_schema(
+    attributes: list[tuple[str, str | None, str, str | None, list[str], int | None]],
+    events: list[tuple[str, str, str | None]],
+    products: list[str],
+    workspace: str | None,
+) -> None:
+    from taxonomy.bootstrap import Sources, render
+    from taxonomy.loader import validate
+
+    body = [
+        {
+            "attributes": [
+                {"name": n, "data_type": t, "status": s, "description": d, "tag_names": tags, "array_length": length}
+                for n, t, s, d, tags, length in attributes
+            ]
+        },
+        {"events": [{"name": n, "status": s, "description": d} for n, s, d in events]},
+        {"products": products},
+    ]
+    export = parse_export(json.dumps(body), "x.json")
+    text = render(Sources(export=export, workspace=workspace)).text
+    data = parse_yaml(text, "t.yaml")
+    assert validate(data, "t.yaml") == []
+    assert set(data.get("attributes") or {}) == {a[0] for a in attributes}
+    assert set(data.get("events") or {}) == {e[0] for e in events}
+
+
+@given(st.lists(st.sampled_from(["a", "\\ud800", "\\udc00", "\\ud83d\\ude00", "\\\\ud800", "\\u00e9"]), max_size=6))
+def test_json_with_any_surrogate_escapes_is_read_or_refused_cleanly(parts: list[str]) -> None:
+    text = '{"events": ["x' + "".join(parts) + '"]}'
+    try:
+        export = parse_export(text, "e.json")
+    except TaxonomyError as exc:
+        assert "lone surrogate" in exc.message
+    else:
+        export.events[0].name.encode("utf-8")  # printable and writable

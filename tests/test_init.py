@@ -148,3 +148,19 @@ def test_init_from_code_alone_marks_sent_items_active(tmp_path: Path) -> None:
     taxonomy = load(tmp_path / "taxonomy.yaml").taxonomy
     assert taxonomy.events["password_reset"].status == "active"
     assert validate(parse((tmp_path / "taxonomy.yaml").read_text(), "t"), "t") == []
+
+
+def test_names_with_control_characters_round_trip_and_broken_utf16_is_refused(tmp_path: Path) -> None:
+    write(tmp_path / "e.json", json.dumps({"events": ["tab\there", "nel\x85x", "del\x7f", "line\u2028sep"]}))
+    result = run_cli("init", "e.json", cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert set(load(tmp_path / "taxonomy.yaml").taxonomy.events) == {
+        "tab\there",
+        "nel\x85x",
+        "del\x7f",
+        "line\u2028sep",
+    }
+    write(tmp_path / "bad.json", '{"events": ["bro\\ud800ken"]}')
+    result = run_cli("init", "bad.json", "-o", "t2.yaml", cwd=tmp_path)
+    assert result.code == 2 and "lone surrogate" in result.err
+    assert not (tmp_path / "t2.yaml").exists()

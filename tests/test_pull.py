@@ -104,7 +104,9 @@ def test_legacy_events_use_page_numbers(braze: Running, tmp_path: Path) -> None:
     assert len(read_export(out).events) == 60
 
 
-@pytest.mark.parametrize("faults", [("429", "429", "429"), ("500", "503-html"), ("cut",), ("cut", "500", "429")])
+@pytest.mark.parametrize(
+    "faults", [("429", "429", "429"), ("500", "503-html"), ("cut",), ("reset",), ("cut", "500", "reset")]
+)
 def test_transient_failures_are_retried(braze: Running, tmp_path: Path, faults: tuple[str, ...]) -> None:
     out = tmp_path / "snap.json"
     braze.state.fault("/events", *faults)
@@ -119,6 +121,7 @@ def test_transient_failures_are_retried(braze: Running, tmp_path: Path, faults: 
     [
         ("/custom_attributes", "429", "failed after 4 attempts: HTTP 429"),
         ("/events", "500", "failed after 4 attempts: HTTP 500"),
+        ("/events", "reset", "failed after 4 attempts: connection failed"),
         ("/custom_attributes", "truncated", "not JSON"),
         ("/events", "html", "not JSON (text/html)"),
         ("/custom_attributes", "loop", "cursor it had already given"),
@@ -181,7 +184,7 @@ def test_a_wrong_key_is_a_clear_401_and_never_shown(braze: Running, tmp_path: Pa
 
 
 def test_every_output_of_every_fault_is_free_of_the_key(braze: Running, tmp_path: Path) -> None:
-    for fault in ("429", "500", "truncated", "html", "loop", "other-host", "403", "redirect", "cut"):
+    for fault in ("429", "500", "truncated", "html", "loop", "other-host", "403", "redirect", "cut", "reset"):
         braze.state.permanent.clear()
         braze.state.always("/events", fault)
         out = tmp_path / f"{fault}.json"

@@ -22,11 +22,28 @@ _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 _RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
 
+# Characters YAML does not allow raw in a file, or folds as line breaks: written as \\u escapes.
+_UNPRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def quoted(text: str) -> str:
+    """A double-quoted YAML scalar (JSON string syntax, which YAML reads), every character allowed."""
+    if _SURROGATE.search(text):
+        from taxonomy.errors import TaxonomyError
+
+        raise TaxonomyError(
+            f"{text.encode('utf-8', 'backslashreplace').decode()!r} holds a lone surrogate (broken UTF-16)"
+            " and cannot be written to a UTF-8 file"
+        )
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
 def scalar(text: str) -> str:
     """`text` as a YAML scalar: plain when that reads back as the same string, else double-quoted (JSON)."""
     if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED and text[-1] not in ".-":
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return quoted(text)
 
 
 _PLAIN_PROSE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.;'()/_\-]*")
@@ -37,7 +54,7 @@ def _prose(text: str) -> str:
     clean = " ".join(text.split())
     if _PLAIN_PROSE.fullmatch(clean) and clean.lower() not in _RESERVED and not clean[0].isdigit():
         return clean
-    return json.dumps(clean, ensure_ascii=False)
+    return quoted(clean)
 
 
 @dataclass(frozen=True)

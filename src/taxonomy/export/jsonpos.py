@@ -16,6 +16,23 @@ from typing import Any
 from taxonomy.errors import TaxonomyError
 from taxonomy.findings import Span
 
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|(?<![0-9a-fA-F]{2})(?<!\\u[dD][89abAB])\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(value: Any) -> bool:
+    """Python's json lets a lone surrogate through; it cannot be printed or written as UTF-8."""
+    if isinstance(value, str):
+        return _SURROGATES.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
+
 
 class JObject(dict[str, Any]):
     __slots__ = ("offset",)
@@ -65,12 +82,24 @@ class Located:
             raise TaxonomyError(f"invalid JSON: {exc.msg}", file=display, line=exc.lineno, column=exc.colno) from None
         except RecursionError:
             raise TaxonomyError("invalid JSON: nested too deeply", file=display) from None
+        if _ESCAPED_SURROGATE.search(text) and _has_surrogate(self.data):
+            found = _LONE.search(text)
+            line, column = self.at_offset(found.start()) if found else (1, 1)
+            raise TaxonomyError(
+                "invalid JSON: a \\u escape is half of a UTF-16 pair (a lone surrogate)",
+                file=display,
+                line=line,
+                column=column,
+            )
 
-    def span(self, node: Any) -> Span:
-        offset = getattr(node, "offset", 0)
+    def at_offset(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_left(self._newlines, offset)
         start = self._newlines[line - 1] + 1 if line else 0
-        return Span(self.display, line + 1, offset - start + 1)
+        return line + 1, offset - start + 1
+
+    def span(self, node: Any) -> Span:
+        line, column = self.at_offset(getattr(node, "offset", 0))
+        return Span(self.display, line, column)
 
     def at(self, node: Any) -> tuple[int, int]:
         found = self.span(node)
