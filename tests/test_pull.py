@@ -324,3 +324,12 @@ def test_killing_pull_midway_leaves_the_old_snapshot(tmp_path: Path) -> None:
         assert out.read_text() == OLD
         assert sorted(p.name for p in tmp_path.iterdir()) == ["snap.json"]
         assert SECRET.encode() not in err
+
+
+def test_a_key_with_surrounding_white_space_is_still_redacted(tmp_path: Path) -> None:
+    state = FakeBraze(key="sk-other-key-1234")
+    for server in serve(state):
+        result = pull(server, tmp_path / "s.json", key=f"  {SECRET}\n")
+        assert result.code == 2 and "HTTP 401" in result.err
+        assert SECRET not in result.out + result.err
+        assert state.requests[0].authorization == f"Bearer {SECRET}"  # sent stripped

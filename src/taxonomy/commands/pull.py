@@ -89,6 +89,11 @@ def pull(options: PullOptions) -> int:
 
     try:
         return _pull(options, saved, secret, config, log)
+    except TaxonomyError as exc:
+        # Braze (or a proxy) may echo the key in an error body; the CLI redacts too, but only the raw variable
+        exc.message = redact(exc.message, secret)
+        exc.hint = redact(exc.hint, secret) if exc.hint else exc.hint
+        raise
     except Exception:
         if options.verbose and not isinstance(sys.exc_info()[1], TaxonomyError):
             import traceback
