@@ -22,15 +22,16 @@ from taxonomy.findings import Entity, Finding, Fix, Severity, Span
 # prefix -> (family title, module that defines its rules)
 FAMILIES: dict[str, tuple[str, str]] = {
     "SCH": ("schema: the file's structure and references", "taxonomy.checks.schema"),
-    "DIF": ("diff: changes between two versions, by whom they break", "taxonomy.checks.diff"),
-    "COD": ("code: SDK call sites against the taxonomy", "taxonomy.checks.code"),
-    "FMT": ("layout: what `taxonomy fmt` and `lint --fix` keep tidy", "taxonomy.checks.layout"),
     "NAM": ("naming: case styles and the object-action grammar", "taxonomy.checks.naming"),
     "BRZ": ("braze: platform limits, reserved and standard names", "taxonomy.checks.braze"),
     "WHS": ("warehouse: table and column names per dialect", "taxonomy.checks.warehouse"),
     "DUP": ("duplicates: the same or nearly the same name twice", "taxonomy.checks.duplicates"),
     "USR": ("user rules: declared in a rules file or the taxonomy's `rules:`", "taxonomy.userrules"),
     "SUP": ("suppressions: `lint: {ignore: [...]}` that match nothing or name no rule", "taxonomy.suppress"),
+    "FMT": ("layout: what `taxonomy fmt` and `lint --fix` keep tidy", "taxonomy.checks.layout"),
+    "COD": ("code: SDK call sites against the taxonomy", "taxonomy.checks.code"),
+    "DRF": ("drift: the taxonomy against what Braze holds", "taxonomy.checks.drift"),
+    "DIF": ("diff: changes between two versions, by whom they break", "taxonomy.checks.diff"),
 }
 
 
