@@ -12,7 +12,10 @@ from taxonomy.errors import TaxonomyError
 
 
 def list_rules(fmt: str) -> int:
-    rules = sorted(codes.load_all().values(), key=lambda r: r.code)
+    order = list(codes.FAMILIES)  # families in pipeline order: the file, then code, Braze, versions
+    rules = sorted(
+        codes.load_all().values(), key=lambda r: (order.index(r.code[:3]) if r.code[:3] in order else 99, r.code)
+    )
     if fmt == "json":
         rows = [
             {
