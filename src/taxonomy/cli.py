@@ -302,16 +302,29 @@ def fmt_(file: str | None, check: bool, config: str | None) -> int:
 @cli.command("docs", context_settings=CONTEXT)
 @click.argument("file", required=False, type=click.Path(dir_okay=False))
 @click.option("--output", "-o", type=click.Path(file_okay=False), help="Folder to write (default: taxonomy-docs).")
+@click.option(
+    "--code", "code_paths", multiple=True, type=click.Path(), help="Show where each item is sent: scan these paths."
+)
+@click.option(
+    "--export",
+    "exports",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Show each item's state in Braze (a snapshot, REST JSON or CSV export).",
+)
 @click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: searched upwards).")
-def docs_(file: str | None, output: str | None, config: str | None) -> int:
+def docs_(
+    file: str | None, output: str | None, code_paths: tuple[str, ...], exports: tuple[str, ...], config: str | None
+) -> int:
     """Write the catalogue: a self-contained HTML page (search, filters) and a Markdown version.
 
     Every event, attribute and product with its description, owner, status, properties and types; deprecated
-    items point at their replacement. Open DIR/index.html from disk: it needs no server and no network.
+    items point at their replacement; with --code, where each is sent; with --export, its state in Braze.
+    Open DIR/index.html from disk: it needs no server and no network.
     """
     from taxonomy.commands.docs import docs as run
 
-    return run(file, output, config)
+    return run(file, output, config, code_paths, exports)
 
 
 def _redact(text: str) -> str:

@@ -27,7 +27,36 @@ def _settings(section: Mapping[str, Any], shown: str | None) -> dict[str, str]:
     return dict(section)
 
 
-def docs(file: str | None, output: str | None, config_file: str | None) -> int:
+def braze_states(taxonomy: Any, export: Any) -> dict[tuple[str, str], str]:
+    """Each declared item's state in an export: seen, type_mismatch, blocklisted (absent ones are `missing`)."""
+    from taxonomy.export.model import ExportedAttribute
+    from taxonomy.export.types import compatible
+
+    states: dict[tuple[str, str], str] = {}
+    for kind, item in taxonomy.items():
+        found = {e.name: e for e in export.of_kind(kind)}.get(item.name) if kind in export.covers else None
+        if found is None:
+            continue
+        state = "seen"
+        if found.is_blocklisted:
+            state = "blocklisted"
+        elif (
+            isinstance(found, ExportedAttribute)
+            and found.type is not None
+            and not compatible(found.type, item.type, item.items)
+        ):
+            state = "type_mismatch"
+        states[(kind, item.name)] = state
+    return states
+
+
+def docs(
+    file: str | None,
+    output: str | None,
+    config_file: str | None,
+    code_paths: tuple[str, ...] = (),
+    exports: tuple[str, ...] = (),
+) -> int:
     from taxonomy.atomic import write_atomic
     from taxonomy.docs import build_catalogue
     from taxonomy.docs.html import render_html
@@ -40,10 +69,27 @@ def docs(file: str | None, output: str | None, config_file: str | None) -> int:
     loaded = load(taxonomy_path(file, config))
     root = loaded.documents[0].data
     description = root.get("description")
+    usage = None
+    if code_paths:
+        from taxonomy.codeusage import scan
+
+        found = scan(code_paths, config).usage
+        usage = {
+            (kind, name): [(span.file, span.line) for span in spans]
+            for kind, names in found.items()
+            for name, spans in names.items()
+        }
+    braze = None
+    if exports:
+        from taxonomy.export import merge, read_exports
+
+        braze = braze_states(loaded.taxonomy, merge(read_exports(exports)))
     catalogue = build_catalogue(
         loaded.taxonomy,
         title=settings.get("title"),
         description=description if isinstance(description, str) else "",
+        usage=usage,
+        braze=braze,
     )
     if output:
         folder = Path(output)
