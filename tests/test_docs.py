@@ -185,3 +185,20 @@ def test_docs_notes_schema_problems_but_still_writes(tmp_path: Path) -> None:
     assert result.code == 0
     assert "note: the taxonomy has 1 schema problem; `taxonomy lint` lists them" in result.err
     assert (tmp_path / "out" / "index.html").is_file()
+
+
+def test_docs_with_code_and_export_on_the_example(tmp_path: Path) -> None:
+    shop = EXAMPLES / "shop"
+    out = tmp_path / "site"
+    result = run_cli("docs", "--code", ".", "--export", "braze-export.json", "-o", str(out), cwd=shop)
+    assert result.code == 0, result.err
+    markdown = (out / "catalogue.md").read_text(encoding="utf-8")
+    section = markdown[markdown.index("cart_item_added") :]
+    section = section[: section.index("\n#")] if "\n#" in section else section
+    assert "`web/src/cart.ts:8`" in section  # where the code sends it
+    assert "seen in Braze" in section
+    lifetime = markdown[markdown.index("lifetime_orders") :][:800]
+    assert "type differs in Braze" in lifetime  # Braze holds it as a string
+    theme = markdown[markdown.index("app_theme") :][:800]
+    assert "blocklisted in Braze" in theme
+    assert "web/src/cart.ts:8" in (out / "index.html").read_text(encoding="utf-8")
