@@ -329,8 +329,11 @@ def docs_(
 
 def _redact(text: str) -> str:
     """The Braze API key never reaches the terminal, whatever failed."""
-    secret = os.environ.get("BRAZE_API_KEY")
-    return text.replace(secret, "[REDACTED]") if secret and len(secret) >= 4 else text
+    raw = os.environ.get("BRAZE_API_KEY") or ""
+    for secret in {raw, raw.strip()}:  # the request sends the stripped key
+        if len(secret) >= 4:
+            text = text.replace(secret, "[REDACTED]")
+    return text
 
 
 def main(argv: list[str] | None = None) -> None:
