@@ -1,0 +1,156 @@
+"""Helpers shared by the Kotlin, Java and C# adapters (typed receivers, property builders, test-mock contexts).
+
+What the SDK's types and builders are called is data: the `types:` and `builders:` tables of the signature files
+(rules/sdk/android.yaml, dotnet.yaml, ...). This module only reads them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from taxonomy.scan.records import Value
+from taxonomy.scan.treesitter import FileContext, node_text
+
+MAX_DEPTH = 12
+# Calls whose arguments or lambda are test-double set-up, not real SDK traffic: MockK `every { braze.logX() }`,
+# `verify { … }`, Mockito `when(braze.logX())` / mockito-kotlin `whenever(…)`, BDDMockito `given(…)`.
+MOCK_CALLS = frozenset(
+    {
+        "every",
+        "coEvery",
+        "verify",
+        "coVerify",
+        "verifyAll",
+        "verifyOrder",
+        "verifySequence",
+        "coVerifyAll",
+        "coVerifyOrder",
+        "coVerifySequence",
+        "excludeRecords",
+        "confirmVerified",
+        "when",
+        "`when`",
+        "whenever",
+        "given",
+        "Verify",  # Moq: mock.Verify(b => b.LogCustomEvent(...))
+        "Setup",  # Moq: mock.Setup(b => b.LogCustomEvent(...))
+        "Received",  # NSubstitute: braze.Received().LogCustomEvent(...)
+        "DidNotReceive",
+    }
+)
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Builders:
+    """Property-object builders: constructors (`BrazeProperties`), adders (`addProperty`), maps and lists."""
+
+    classes: frozenset[str] = frozenset()  # a properties object: BrazeProperties(), new Dictionary<string, object>
+    add: frozenset[str] = frozenset()  # one key per call: addProperty(k, v), put(k, v), Add(k, v)
+    maps: frozenset[str] = frozenset()  # mapOf("k" to v), hashMapOf(...)
+    lists: frozenset[str] = frozenset()  # listOf(...), arrayOf(...), JSONArray(...)
+    numbers: frozenset[str] = frozenset()  # BigDecimal("9.99"): a float
+    times: frozenset[str] = frozenset()  # Date(), DateTime.Now: a time
+
+
+@dataclass(frozen=True)
+class PlatformData:
+    types: Mapping[str, str] = field(default_factory=dict)  # declared type -> receiver path it reads as
+    builders: Builders = Builders()
+
+
+@functools.cache
+def platform_data(language: str) -> PlatformData:
+    """The `types:` and `builders:` tables of every built-in signature file covering `language`."""
+    from taxonomy.resources import load_rule_pack
+    from taxonomy.scan.signatures import platform_files
+
+    types: dict[str, str] = {}
+    lists: dict[str, set[str]] = {k: set() for k in ("classes", "add", "maps", "lists", "numbers", "times")}
+    for name in platform_files():
+        data = load_rule_pack(f"sdk/{name}.yaml")
+        if not isinstance(data, Mapping) or language not in (data.get("languages") or []):
+            continue
+        types.update({str(k): str(v) for k, v in (data.get("types") or {}).items()})
+        for key, values in (data.get("builders") or {}).items():
+            if key in lists:
+                lists[key].update(str(v) for v in values or [])
+    return PlatformData(types, Builders(**{k: frozenset(v) for k, v in lists.items()}))
+
+
+def state(ctx: FileContext) -> dict[str, object]:
+    """Per-file scratch space for an adapter (the shared FileContext has no slot for language specifics)."""
+    return ctx.__dict__.setdefault("_adapter_state", {})  # type: ignore[no-any-return]
+
+
+def ancestors(node: Node) -> Iterator[Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def in_mock(node: Node, callee: Callable[[Node], str | None]) -> bool:
+    """Inside the arguments or lambda of a test-double call (`every { … }`, `when(…)`, `verify { … }`)."""
+    for parent in ancestors(node):
+        name = callee(parent)
+        if name is not None and name in MOCK_CALLS:
+            return True
+    return False
+
+
+def type_name(node: Node | None) -> str | None:
+    """`Braze` for `Braze`, `Braze?`, `com.braze.Braze`, `Lazy<Braze>` is not unwrapped (it is not a Braze)."""
+    if node is None:
+        return None
+    text = node_text(node).strip().rstrip("?!")
+    if "<" in text or "[" in text:
+        return text.split("<", 1)[0].split("[", 1)[0].rsplit(".", 1)[-1] or None
+    return text.rsplit(".", 1)[-1] or None
+
+
+def typed_path(type_text: str | None, name: str, language: str) -> str | None:
+    """The receiver path a declaration of this type reads as: the SDK's own types map to their canonical path;
+    any other explicit type means "not the SDK" (a path no signature matches)."""
+    if type_text is None or type_text in ("var", "val", "dynamic"):
+        return None
+    mapped = platform_data(language).types.get(type_text)
+    if mapped is not None:
+        return mapped
+    return f"{type_text}:{name}"
+
+
+def leading_identifier(text: str) -> str | None:
+    match = _IDENT.match(text)
+    return match.group(0) if match else None
+
+
+def merge_names(found: dict[str, list[str | None]]) -> dict[str, str | None]:
+    """name -> the one path all its declarations agree on, else None (ambiguous: keep the plain name)."""
+    out: dict[str, str | None] = {}
+    for name, paths in found.items():
+        distinct = set(paths)
+        out[name] = paths[0] if len(distinct) == 1 else None
+    return out
+
+
+def number(text: str) -> Value:
+    """A JVM / C# numeric literal (suffixes L, f, d, m, u; underscores; hex) as an integer or float Value."""
+    clean = text.replace("_", "")
+    lowered = clean.lower()
+    if lowered.startswith(("0x", "0b")):
+        try:
+            return Value("integer", int(lowered.rstrip("ul"), 0))
+        except ValueError:
+            return Value("integer", None, expr=text)
+    is_float = any(c in lowered for c in ".e") or lowered.endswith(("f", "d", "m"))
+    stripped = lowered.rstrip("ulfdm")
+    try:
+        return Value("float", float(stripped)) if is_float else Value("integer", int(stripped))
+    except ValueError:
+        return Value("float" if is_float else "integer", None, expr=text)
