@@ -154,3 +154,23 @@ def number(text: str) -> Value:
         return Value("float", float(stripped)) if is_float else Value("integer", int(stripped))
     except ValueError:
         return Value("float" if is_float else "integer", None, expr=text)
+
+
+def record_constant(ctx: FileContext, key: str, value: Value) -> None:
+    """`Outer.Inner.NAME`: exported under every qualified suffix (`Inner.NAME` after an import of the nested
+    type), and usable in its own file under every suffix, `NAME` included (two different values: unknown)."""
+    parts = key.split(".")
+    ambiguous = state(ctx).setdefault("ambiguous", set())
+    assert isinstance(ambiguous, set)
+    for start in range(len(parts)):
+        name = ".".join(parts[start:])
+        if start == 0 or start < len(parts) - 1:
+            ctx.exported.setdefault(name, value)
+        if name in ambiguous:
+            continue
+        if name in ctx.constants and ctx.constants[name] != value:
+            ambiguous.add(name)
+            del ctx.constants[name]
+            ctx.exported.pop(name, None)
+            continue
+        ctx.constants[name] = value

@@ -21,6 +21,7 @@ from taxonomy.scan.adapters.common import (
     merge_names,
     number,
     platform_data,
+    record_constant,
     state,
     typed_path,
 )
@@ -112,7 +113,7 @@ class KotlinAdapter(TreeSitterAdapter):
 
     # --- declarations -----------------------------------------------------------------------------------------
     def prepare(self, root: Node, ctx: FileContext) -> None:
-        self._members(root, "", ctx, top=True)
+        self._members(root, "", ctx)
         found: dict[str, list[str | None]] = {}
         adds: dict[str, list[Node]] = {}
         inits: dict[str, list[Node | None]] = {}
@@ -128,7 +129,9 @@ class KotlinAdapter(TreeSitterAdapter):
                 init = self._initializer(node)
                 inits.setdefault(name, []).append(init)
                 typed = typed_path(_type_text(type_node), name, self.language)
-                found.setdefault(name, []).append(typed if typed is not None or init is None else f"=init:{name}")
+                if init is not None and (typed is None or typed.endswith(f":{name}")):
+                    typed = f"=init:{name}"  # `val props: BrazeProperties = BrazeProperties()`: use the value
+                found.setdefault(name, []).append(typed)
             elif kind in ("parameter", "class_parameter"):
                 name, type_node = _declared(node)
                 if name is not None:
@@ -158,7 +161,7 @@ class KotlinAdapter(TreeSitterAdapter):
                 return child
         return None
 
-    def _members(self, container: Node, prefix: str, ctx: FileContext, top: bool = False) -> None:
+    def _members(self, container: Node, prefix: str, ctx: FileContext) -> None:
         """Constants: top-level `const val`, `object` members, companion objects, nested objects, enum values."""
         for node in container.named_children:
             kind = node.type
@@ -171,9 +174,7 @@ class KotlinAdapter(TreeSitterAdapter):
                 value = self.value(init, ctx)
                 if name is None or value.type not in ("string", "integer", "float", "boolean"):
                     continue
-                self._record(f"{prefix}{name}", value, ctx)
-                if not top:
-                    self._local(name, value, ctx)
+                record_constant(ctx, f"{prefix}{name}", value)
             elif kind in ("object_declaration", "class_declaration"):
                 name_node = node.child_by_field_name("name")
                 if name_node is None:
@@ -209,25 +210,7 @@ class KotlinAdapter(TreeSitterAdapter):
             for index, arg in enumerate(self.arguments(args, ctx)):
                 label = arg.label or (params[index] if index < len(params) else None)
                 if label and arg.value.type in ("string", "integer", "float", "boolean"):
-                    self._record(f"{prefix}{entry_name}.{label}", arg.value, ctx)
-
-    @staticmethod
-    def _record(name: str, value: Value, ctx: FileContext) -> None:
-        ctx.constants[name] = value
-        ctx.exported[name] = value
-
-    @staticmethod
-    def _local(name: str, value: Value, ctx: FileContext) -> None:
-        """A member used without its qualifier inside its class; two different values make it unknown."""
-        ambiguous = state(ctx).setdefault("ambiguous", set())
-        assert isinstance(ambiguous, set)
-        if name in ambiguous:
-            return
-        if name in ctx.constants and ctx.constants[name] != value:
-            ambiguous.add(name)
-            del ctx.constants[name]
-            return
-        ctx.constants.setdefault(name, value)
+                    record_constant(ctx, f"{prefix}{entry_name}.{label}", arg.value)
 
     # --- receivers ----------------------------------------------------------------------------------------------
     def receiver_path(self, node: Node, ctx: FileContext) -> str:
