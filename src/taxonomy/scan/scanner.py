@@ -26,10 +26,12 @@ class FileOutcome:
     parsed: bool = False
     constants: dict[str, Value] = field(default_factory=dict)
     suppressions: list[Suppressed] = field(default_factory=list)
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> module, for constants defined elsewhere
 
 
-def prefilter(needles: tuple[bytes, ...]) -> re.Pattern[bytes]:
-    return re.compile(b"|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)) or b"(?!)")
+def candidate(data: bytes, sigs: SignatureSet) -> bool:
+    """The byte-level prefilter: does the file mention a method name of an enabled signature at all?"""
+    return any(anchor in data for anchor in sigs.anchors) and any(needle in data for needle in sigs.needles)
 
 
 def scan_file(
@@ -38,7 +40,6 @@ def scan_file(
     language: str,
     adapter_spec: str,
     sigs: SignatureSet,
-    needle_re: re.Pattern[bytes],
     max_size: int,
 ) -> FileOutcome:
     outcome = FileOutcome(rel, language)
@@ -55,7 +56,7 @@ def scan_file(
     if b"\0" in data[:_BINARY_PROBE]:
         outcome.skipped = "binary file"
         return outcome
-    if needle_re.search(data) is None:
+    if not candidate(data, sigs):
         return outcome
     return scan_source(data, outcome, adapter_spec, sigs)
 
@@ -70,6 +71,7 @@ def scan_source(data: bytes, outcome: FileOutcome, adapter_spec: str, sigs: Sign
     result = adapter.scan(data, sigs)
     outcome.parsed = True
     outcome.constants = result.constants
+    outcome.imports = result.imports
     for call in result.calls:
         sig = sigs.lookup(call.method, call.receiver, outcome.language)
         if sig is not None:
@@ -78,7 +80,11 @@ def scan_source(data: bytes, outcome: FileOutcome, adapter_spec: str, sigs: Sign
         outcome.sites.extend(payload_sites(payload, line, column, outcome.file, outcome.language))
     if result.error is not None:
         line, column = result.error
-        outcome.skipped = f"syntax error at {line}:{column}; call sites elsewhere in the file are still reported"
+        outcome.skipped = (
+            f"syntax error at {line}:{column}; call sites elsewhere in the file are still reported"
+            if result.partial
+            else f"syntax error at {line}:{column}; not scanned"
+        )
     if b"taxonomy:" in data:
         for match in SUPPRESSION.finditer(data):
             line = data.count(b"\n", 0, match.start()) + 1
