@@ -115,14 +115,7 @@ class CSharpAdapter(TreeSitterAdapter):
                     if init is not None and (typed is None or typed.endswith(f":{name}")):
                         typed = f"=init:{name}"
                     found.setdefault(name, []).append(typed)
-            elif node.type == "parameter":
-                name_node = node.child_by_field_name("name")
-                if name_node is not None:
-                    name = node_text(name_node)
-                    found.setdefault(name, []).append(
-                        typed_path(_type_text(node.child_by_field_name("type")), name, self.language)
-                    )
-            elif node.type == "property_declaration":
+            elif node.type == "parameter" or node.type == "property_declaration":
                 name_node = node.child_by_field_name("name")
                 if name_node is not None:
                     name = node_text(name_node)
