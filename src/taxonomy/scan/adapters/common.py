@@ -174,3 +174,26 @@ def record_constant(ctx: FileContext, key: str, value: Value) -> None:
             ctx.exported.pop(name, None)
             continue
         ctx.constants[name] = value
+
+
+def import_target(segments: list[str], alias: str | None) -> tuple[str, str] | None:
+    """`import com.shop.Events.CART` -> ("CART", "Events.CART"); `import com.shop.Events as Ev` -> ("Ev", "Events").
+    The target starts at the first capitalised segment (the class); None when nothing needs rewriting."""
+    start = next((i for i, seg in enumerate(segments) if seg[:1].isupper()), None)
+    if start is None or not segments:
+        return None
+    local = alias or segments[-1]
+    target = ".".join(segments[start:])
+    return (local, target) if local != target else None
+
+
+def imported_name(ctx: FileContext, dotted: str) -> str:
+    """A reference through an import: `CART` (imported from Events) reads as `Events.CART`."""
+    imports = state(ctx).get("imports")
+    if not isinstance(imports, dict):
+        return dotted
+    root, _, rest = dotted.partition(".")
+    target = imports.get(root)
+    if target is None:
+        return dotted
+    return f"{target}.{rest}" if rest else str(target)

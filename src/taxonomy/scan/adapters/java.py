@@ -16,6 +16,8 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     ancestors,
+    import_target,
+    imported_name,
     in_mock,
     leading_identifier,
     merge_names,
@@ -75,6 +77,14 @@ class JavaAdapter(TreeSitterAdapter):
 
     # --- declarations -----------------------------------------------------------------------------------------
     def prepare(self, root: Node, ctx: FileContext) -> None:
+        imports: dict[str, str] = {}
+        for node in root.named_children:
+            if node.type == "import_declaration" and node.named_child_count:
+                segments = node_text(node.named_children[0]).replace(" ", "").split(".")
+                found_import = import_target(segments, None)
+                if found_import is not None and "asterisk" not in [c.type for c in node.named_children]:
+                    imports[found_import[0]] = found_import[1]
+        state(ctx)["imports"] = imports
         self._members(root, "", ctx, interface=False)
         found: dict[str, list[str | None]] = {}
         inits: dict[str, list[Node | None]] = {}
@@ -314,6 +324,8 @@ class JavaAdapter(TreeSitterAdapter):
         text = node_text(node)
         if not all(leading_identifier(seg) == seg for seg in dotted.split(".")):
             return Value.dynamic(text)
+        if dotted not in ctx.constants and dotted.split(".", 1)[0] not in ctx.bindings:
+            dotted = imported_name(ctx, dotted)
         if dotted in ctx.constants:
             found = ctx.constants[dotted]
             return Value(found.type, found.literal, text, found.keys, found.items)

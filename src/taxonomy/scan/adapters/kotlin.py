@@ -16,6 +16,8 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     ancestors,
+    import_target,
+    imported_name,
     in_mock,
     leading_identifier,
     merge_names,
@@ -113,6 +115,16 @@ class KotlinAdapter(TreeSitterAdapter):
 
     # --- declarations -----------------------------------------------------------------------------------------
     def prepare(self, root: Node, ctx: FileContext) -> None:
+        imports: dict[str, str] = {}
+        for node in root.named_children:
+            if node.type == "import" and node.named_child_count:
+                path = node.named_children[0]
+                alias = node.named_children[1] if node.named_child_count > 1 else None
+                segments = [node_text(c) for c in path.named_children if c.type == "identifier"]
+                found_import = import_target(segments, node_text(alias) if alias is not None else None)
+                if found_import is not None:
+                    imports[found_import[0]] = found_import[1]
+        state(ctx)["imports"] = imports
         self._members(root, "", ctx)
         found: dict[str, list[str | None]] = {}
         adds: dict[str, list[Node]] = {}
@@ -400,6 +412,8 @@ class KotlinAdapter(TreeSitterAdapter):
 
     @staticmethod
     def _reference_name(dotted: str, expr: str, ctx: FileContext) -> Value:
+        if dotted not in ctx.constants:
+            dotted = imported_name(ctx, dotted)
         if dotted in ctx.constants:
             found = ctx.constants[dotted]
             return Value(found.type, found.literal, expr, found.keys, found.items)
