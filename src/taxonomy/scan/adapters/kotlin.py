@@ -118,9 +118,9 @@ class KotlinAdapter(TreeSitterAdapter):
         imports: dict[str, str] = {}
         for node in root.named_children:
             if node.type == "import" and node.named_child_count:
-                path = node.named_children[0]
+                qualified = node.named_children[0]
                 alias = node.named_children[1] if node.named_child_count > 1 else None
-                segments = [node_text(c) for c in path.named_children if c.type == "identifier"]
+                segments = [node_text(c) for c in qualified.named_children if c.type == "identifier"]
                 found_import = import_target(segments, node_text(alias) if alias is not None else None)
                 if found_import is not None:
                     imports[found_import[0]] = found_import[1]
