@@ -16,6 +16,8 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     ancestors,
+    any_of,
+    collect,
     in_mock,
     leading_identifier,
     merge_names,
@@ -100,8 +102,15 @@ class CSharpAdapter(TreeSitterAdapter):
         found: dict[str, list[str | None]] = {}
         inits: dict[str, list[Node | None]] = {}
         adds: dict[str, list[Node]] = {}
-        add_methods = platform_data(self.language).builders.add
-        for node in walk(root):
+        add_names = any_of(platform_data(self.language).builders.add)
+        captured = collect(
+            self.grammar,
+            root,
+            "[(variable_declaration) (parameter) (property_declaration)] @decl "
+            "(invocation_expression function: (member_access_expression expression: (identifier) "
+            f"name: (identifier) @m) (#any-of? @m {add_names})) @add",
+        )
+        for node in (*captured.get("decl", ()), *captured.get("add", ())):
             if node.type == "variable_declaration":
                 type_text = _type_text(node.child_by_field_name("type"))
                 for decl in node.named_children:
@@ -122,7 +131,7 @@ class CSharpAdapter(TreeSitterAdapter):
                     found.setdefault(name, []).append(
                         typed_path(_type_text(node.child_by_field_name("type")), name, self.language)
                     )
-            elif node.type == "invocation_expression" and _callee(node) in add_methods:
+            elif node.type == "invocation_expression":
                 func = node.child_by_field_name("function")
                 target = func.child_by_field_name("expression") if func is not None else None
                 if target is not None and target.type == "identifier":

@@ -16,6 +16,8 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     ancestors,
+    any_of,
+    collect,
     import_target,
     imported_name,
     in_mock,
@@ -89,8 +91,14 @@ class JavaAdapter(TreeSitterAdapter):
         found: dict[str, list[str | None]] = {}
         inits: dict[str, list[Node | None]] = {}
         adds: dict[str, list[Node]] = {}
-        add_methods = platform_data(self.language).builders.add
-        for node in walk(root):
+        add_names = any_of(platform_data(self.language).builders.add)
+        captured = collect(
+            self.grammar,
+            root,
+            "[(field_declaration) (local_variable_declaration) (constant_declaration) (formal_parameter)] @decl "
+            f"(method_invocation object: (identifier) name: (identifier) @m (#any-of? @m {add_names})) @add",
+        )
+        for node in (*captured.get("decl", ()), *captured.get("add", ())):
             kind = node.type
             if kind in _TYPES["declaration"]:
                 type_text = _type_text(node.child_by_field_name("type"))
@@ -112,7 +120,7 @@ class JavaAdapter(TreeSitterAdapter):
                     found.setdefault(name, []).append(
                         typed_path(_type_text(node.child_by_field_name("type")), name, self.language)
                     )
-            elif kind == "method_invocation" and _callee(node) in add_methods:
+            elif kind == "method_invocation":
                 obj = node.child_by_field_name("object")
                 if obj is not None and obj.type == "identifier":
                     adds.setdefault(node_text(obj), []).append(node)

@@ -16,6 +16,8 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     ancestors,
+    any_of,
+    collect,
     import_target,
     imported_name,
     in_mock,
@@ -129,7 +131,15 @@ class KotlinAdapter(TreeSitterAdapter):
         found: dict[str, list[str | None]] = {}
         adds: dict[str, list[Node]] = {}
         inits: dict[str, list[Node | None]] = {}
-        for node in walk(root):
+        add_names = any_of(platform_data(self.language).builders.add)
+        captured = collect(
+            self.grammar,
+            root,
+            "[(property_declaration) (parameter) (class_parameter)] @decl "
+            "(call_expression . (navigation_expression . (identifier) (identifier) @m .) "
+            f"(#any-of? @m {add_names})) @add",
+        )
+        for node in (*captured.get("decl", ()), *captured.get("add", ())):
             kind = node.type
             if kind == "property_declaration":
                 decl = next((c for c in node.named_children if c.type == "variable_declaration"), None)
@@ -148,7 +158,7 @@ class KotlinAdapter(TreeSitterAdapter):
                 name, type_node = _declared(node)
                 if name is not None:
                     found.setdefault(name, []).append(typed_path(_type_text(type_node), name, self.language))
-            elif kind == "call_expression" and _callee(node) in platform_data(self.language).builders.add:
+            elif kind == "call_expression":
                 func = node.named_children[0]
                 if func.type == "navigation_expression" and func.named_children[0].type == "identifier":
                     adds.setdefault(node_text(func.named_children[0]), []).append(node)
