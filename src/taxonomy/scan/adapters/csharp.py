@@ -98,7 +98,16 @@ class CSharpAdapter(TreeSitterAdapter):
 
     # --- declarations -----------------------------------------------------------------------------------------
     def prepare(self, root: Node, ctx: FileContext) -> None:
+        state(ctx)["root"] = root
         self._members(root, "", ctx)
+
+    def _declarations(self, ctx: FileContext) -> None:
+        """Declarations, typed members and local bindings: collected on first need (many candidate files only
+        mention a method name in a comment or a string, and never need them)."""
+        st = state(ctx)
+        root = st.pop("root", None)
+        if not isinstance(root, Node):
+            return
         found: dict[str, list[str | None]] = {}
         inits: dict[str, list[Node | None]] = {}
         adds: dict[str, list[Node]] = {}
@@ -212,6 +221,7 @@ class CSharpAdapter(TreeSitterAdapter):
         return "?"
 
     def _name(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str:
+        self._declarations(ctx)
         if node is not None:
             for scope in ancestors(node):
                 if scope.type == "lambda_expression":
@@ -325,6 +335,7 @@ class CSharpAdapter(TreeSitterAdapter):
         return result
 
     def _reference(self, node: Node, ctx: FileContext, depth: int) -> Value:
+        self._declarations(ctx)
         text = node_text(node)
         dotted = text.replace(" ", "")
         if not all(leading_identifier(seg) == seg for seg in dotted.split(".")):

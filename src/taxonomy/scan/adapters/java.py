@@ -87,7 +87,16 @@ class JavaAdapter(TreeSitterAdapter):
                 if found_import is not None and "asterisk" not in [c.type for c in node.named_children]:
                     imports[found_import[0]] = found_import[1]
         state(ctx)["imports"] = imports
+        state(ctx)["root"] = root
         self._members(root, "", ctx, interface=False)
+
+    def _declarations(self, ctx: FileContext) -> None:
+        """Declarations, typed members and local bindings: collected on first need (many candidate files only
+        mention a method name in a comment or a string, and never need them)."""
+        st = state(ctx)
+        root = st.pop("root", None)
+        if not isinstance(root, Node):
+            return
         found: dict[str, list[str | None]] = {}
         inits: dict[str, list[Node | None]] = {}
         adds: dict[str, list[Node]] = {}
@@ -222,6 +231,7 @@ class JavaAdapter(TreeSitterAdapter):
         return "?"
 
     def _name(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str:
+        self._declarations(ctx)
         if node is not None:
             for scope in ancestors(node):
                 if scope.type == "lambda_expression":
@@ -328,6 +338,7 @@ class JavaAdapter(TreeSitterAdapter):
         return "".join(parts)
 
     def _reference(self, node: Node, ctx: FileContext, depth: int) -> Value:
+        self._declarations(ctx)
         dotted = node_text(node).replace(" ", "")
         text = node_text(node)
         if not all(leading_identifier(seg) == seg for seg in dotted.split(".")):

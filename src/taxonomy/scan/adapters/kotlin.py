@@ -127,7 +127,16 @@ class KotlinAdapter(TreeSitterAdapter):
                 if found_import is not None:
                     imports[found_import[0]] = found_import[1]
         state(ctx)["imports"] = imports
+        state(ctx)["root"] = root
         self._members(root, "", ctx)
+
+    def _declarations(self, ctx: FileContext) -> None:
+        """Declarations, typed members and local bindings: collected on first need (many candidate files only
+        mention a method name in a comment or a string, and never need them)."""
+        st = state(ctx)
+        root = st.pop("root", None)
+        if not isinstance(root, Node):
+            return
         found: dict[str, list[str | None]] = {}
         adds: dict[str, list[Node]] = {}
         inits: dict[str, list[Node | None]] = {}
@@ -267,6 +276,7 @@ class KotlinAdapter(TreeSitterAdapter):
         return "?"
 
     def _name(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str:
+        self._declarations(ctx)
         if node is not None:
             for scope in ancestors(node):
                 if scope.type == "lambda_literal":
@@ -409,6 +419,7 @@ class KotlinAdapter(TreeSitterAdapter):
         return result
 
     def _reference(self, node: Node, ctx: FileContext, depth: int) -> Value:
+        self._declarations(ctx)
         dotted = node_text(node).replace("?.", ".").replace(" ", "").replace("\n", "")
         if not all(leading_identifier(seg) == seg for seg in dotted.split(".")):
             return Value.dynamic(node_text(node))
