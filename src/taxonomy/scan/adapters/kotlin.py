@@ -317,6 +317,12 @@ class KotlinAdapter(TreeSitterAdapter):
         `braze.getCurrentUser { user -> }` -> braze.getCurrentUser(). None (for `this`) when not a scope."""
         holder = lam.parent
         call = holder.parent if holder is not None and holder.type == "annotated_lambda" else None
+        if call is None and it:  # getCurrentUser(IValueCallback<BrazeUser> { user -> … }): the argument's call
+            up = holder
+            while up is not None and up.type in ("binary_expression", "call_expression", "value_argument"):
+                up = up.parent
+            if up is not None and up.type == "value_arguments":
+                call = up.parent
         if call is None or call.type != "call_expression" or not call.named_child_count:
             return "?" if it else None
         func = call.named_children[0]
