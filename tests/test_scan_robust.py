@@ -23,6 +23,10 @@ ADAPTERS = sorted({spec: (lang, suffix) for suffix, (lang, spec) in SUFFIXES.ite
 SNIPPETS = ["braze.", "logCustomEvent(", "getUser()", "?.", '"', "'", "`", "${", "{", "}", "(", ")", "[", "]", ",",
             ":", "=", "\n", "import ", " from ", "@braze/web-sdk", "const ", "events", "external_id", "#", "//",
             "/*", "*/", "\\", "setCustomUserAttribute", "logPurchase", "None", "null", "1.5", "+"]  # fmt: skip
+SNIPPETS += ["?.let { ", "it.", " -> ", "BrazeProperties()", ".addProperty(", "AppboyBinding.", "Braze.getInstance(c)",
+             "currentUser", "new Dictionary<string, object> { {", '$"', '@"', '"""', "every { ", "const val ", "${",
+             "static final String ", "enum class E(val v: String) { A(", "import static a.B.C;", "[\"k\"] = ",
+             "LogCustomEvent(", "apply { ", "with(", "verify { ", "getCurrentUser { u -> "]  # fmt: skip
 source_text = st.lists(st.one_of(st.sampled_from(SNIPPETS), st.text(max_size=8)), max_size=40).map("".join)
 
 
