@@ -305,6 +305,7 @@ def generate(out: Path, files: int, seed: int, call_rate: float) -> dict[str, ob
     )
     (tree / ".taxonomy.toml").write_text(
         '[[scan.wrappers]]\nreceiver = "Tracking"\nmethod = "send"\nkind = "event"\nname = 0\nproperties = 1\n'
+        'languages = ["javascript", "typescript"]\n'
     )
     (tree / ".gitignore").write_text("dist/\n")
     total_bytes = 0

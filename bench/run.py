@@ -84,7 +84,7 @@ def accuracy(truth: list[dict[str, object]], scan_json: Path) -> tuple[float, fl
     return recall, precision, len(want), len(got), len(found_doc["skipped"])
 
 
-def run(files: int, out_root: Path, taxonomy: list[str], repeat: int) -> dict[str, object]:
+def run(files: int, out_root: Path, taxonomy: list[str], repeat: int, ast_grep_max: int) -> dict[str, object]:
     out = out_root / str(files)
     if not (out / "truth.json").exists():
         generate(out, files, 7, 0.05)
@@ -111,7 +111,7 @@ def run(files: int, out_root: Path, taxonomy: list[str], repeat: int) -> dict[st
     result.update(recall=round(recall, 4), precision=round(precision, 4), truth=want, found=got, skipped=skipped)
     # not `sg`: on Linux that is usually the shadow-utils setgid command
     sg = shutil.which("ast-grep") or shutil.which("ast-grep", path=os.path.dirname(sys.executable))
-    if sg:
+    if sg and files <= ast_grep_max:
         result["ast_grep_s"], _ = best([sg, "scan", "--inline-rules", AST_GREP_RULES, "--json=stream", "."], tree, 1)
         result["ast_grep_cpu_s"] = round(statistics.median(CPU_SECONDS), 2)
     return result
@@ -122,10 +122,11 @@ def main() -> None:
     parser.add_argument("--files", type=int, nargs="+", default=[20_000])
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--ast-grep-max-files", type=int, default=20_000, help="skip ast-grep on bigger trees")
     parser.add_argument("--taxonomy", default=f"{sys.executable} -m taxonomy", help="how to run the tool")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONPATH", str(HERE.parent / "src"))
-    rows = [run(n, args.out, args.taxonomy.split(), args.repeat) for n in args.files]
+    rows = [run(n, args.out, args.taxonomy.split(), args.repeat, args.ast_grep_max_files) for n in args.files]
     print(f"load average at the end: {os.getloadavg()}")
     for row in rows:
         rg = row.get("rg_s")

@@ -27,6 +27,7 @@ class Value:
     items: tuple[Value, ...] = ()  # array items; or the parts of a "concat"
     ref: str | None = None  # dotted constant name for "ref" (e.g. "Events.SIGNED_UP")
     pos: tuple[int, int] | None = None  # line, column of an object literal (payload entries are reported there)
+    key_pos: tuple[tuple[int, int], ...] = ()  # line, column of each key of `keys` (payload attributes point there)
 
     @staticmethod
     def dynamic(expr: str) -> Value:
@@ -119,7 +120,6 @@ class ScanResult:
     skipped: tuple[Skipped, ...]
     files: int = 0  # files discovered
     parsed: int = 0  # files that passed the prefilter and were parsed
-    whole_project: bool = False  # the scan covered the project root with no narrowing PATHS
     suppressions: tuple[Suppressed, ...] = ()
     languages: tuple[str, ...] = field(default=())
 

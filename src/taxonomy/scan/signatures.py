@@ -40,8 +40,6 @@ STANDARD_KEYS = (
     "email_subscribe",
     "push_subscribe",
 )
-BUILTIN_PLATFORMS = ("web", "react_native", "python")  # always on; mobile platforms add themselves here
-PACKS = ("segment", "mparticle")  # optional, off by default
 
 ArgRef = int | str  # a position (0-based) or a label
 
@@ -73,7 +71,7 @@ class Signature:
         return self.receiver_re is not None and self.receiver_re.fullmatch(receiver) is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SignatureSet:
     """Every enabled signature, indexed by method name, and what the prefilter searches for."""
 
@@ -90,7 +88,24 @@ class SignatureSet:
         return None
 
     def methods(self, language: str) -> frozenset[str]:
-        return frozenset(m for m, sigs in self.by_method.items() if any(language in s.languages for s in sigs))
+        return _methods(self, language)
+
+    def prefilter(self, language: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+        """(anchors, needles) for one language: its method names, plus the payload keys where payloads count."""
+        return _prefilter(self, language)
+
+
+@functools.cache
+def _methods(sigs: SignatureSet, language: str) -> frozenset[str]:
+    return frozenset(m for m, group in sigs.by_method.items() if any(language in s.languages for s in group))
+
+
+@functools.cache
+def _prefilter(sigs: SignatureSet, language: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+    needles = {m.encode() for m in _methods(sigs, language)}
+    if language in sigs.payloads:
+        needles.update(PAYLOAD_NEEDLES)
+    return anchors(needles), tuple(sorted(needles))
 
 
 PAYLOAD_NEEDLES = (b"external_id", b"user_alias", b"braze_id")
@@ -250,6 +265,13 @@ def anchors(needles: Iterable[bytes], min_len: int = 6) -> tuple[bytes, ...]:
         chosen.append(best)
         remaining = {n for n in remaining if best not in n}
     return tuple(sorted(chosen))
+
+
+def available_packs() -> tuple[str, ...]:
+    """The optional packs shipped in rules/sdk/packs/ (off unless `[scan] packs` names them)."""
+    from taxonomy.resources import rules_dir
+
+    return tuple(sorted(p.stem for p in (rules_dir() / "sdk" / "packs").glob("*.yaml")))
 
 
 def platform_files() -> tuple[str, ...]:

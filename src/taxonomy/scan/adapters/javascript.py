@@ -50,17 +50,20 @@ def _string(node: Node) -> str:
 
 
 def dotted(node: Node) -> str | None:
-    """`a.b.c` for a chain of plain member accesses, else None."""
-    node = _unwrap(node)
-    if node.type in ("identifier", "this", "property_identifier", "type_identifier"):
-        return node_text(node)
-    if node.type == "member_expression":
-        obj = node.child_by_field_name("object")
-        prop = node.child_by_field_name("property")
-        if obj is not None and prop is not None:
-            base = dotted(obj)
-            return f"{base}.{node_text(prop)}" if base else None
-    return None
+    """`a.b.c` for a chain of plain member accesses, else None (iterative: chains may be very long)."""
+    parts: list[str] = []
+    current: Node | None = _unwrap(node)
+    while current is not None and current.type == "member_expression":
+        prop = current.child_by_field_name("property")
+        obj = current.child_by_field_name("object")
+        if prop is None or obj is None or len(parts) > _MAX_DEPTH:
+            return None
+        parts.append(node_text(prop))
+        current = _unwrap(obj)
+    if current is None or current.type not in ("identifier", "this", "property_identifier", "type_identifier"):
+        return None
+    parts.append(node_text(current))
+    return ".".join(reversed(parts))
 
 
 class JavaScriptAdapter(TreeSitterAdapter):
@@ -318,6 +321,7 @@ class JavaScriptAdapter(TreeSitterAdapter):
 
     def _object(self, node: Node, ctx: FileContext, depth: int) -> Value:
         entries: list[tuple[str, Value]] = []
+        places: list[tuple[int, int]] = []
         for child in node.named_children:
             if child.type == "pair":
                 key = child.child_by_field_name("key")
@@ -335,9 +339,11 @@ class JavaScriptAdapter(TreeSitterAdapter):
                     name = None
                 if name is not None:
                     entries.append((name, self.value(val, ctx, depth + 1)))
+                    places.append(ctx.column(key))
             elif child.type == "shorthand_property_identifier":
                 entries.append((node_text(child), Value.dynamic(node_text(child))))
-        return Value("object", expr=node_text(node), keys=tuple(entries), pos=ctx.column(node))
+                places.append(ctx.column(child))
+        return Value("object", expr=node_text(node), keys=tuple(entries), pos=ctx.column(node), key_pos=tuple(places))
 
 
 JAVASCRIPT = JavaScriptAdapter("javascript", "javascript")
