@@ -17,6 +17,7 @@ from taxonomy.scan.records import Value
 from taxonomy.scan.treesitter import FileContext, node_text
 
 MAX_DEPTH = 12
+MAX_NESTING = 40  # nested classes / objects read for constants (deeper ones are not constants anyone uses)
 # Calls whose arguments or lambda are test-double set-up, not real SDK traffic: MockK `every { braze.logX() }`,
 # `verify { … }`, Mockito `when(braze.logX())` / mockito-kotlin `whenever(…)`, BDDMockito `given(…)`.
 MOCK_CALLS = frozenset(

@@ -15,6 +15,7 @@ from tree_sitter import Node
 
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
+    MAX_NESTING,
     ancestors,
     any_of,
     collect,
@@ -153,8 +154,10 @@ class CSharpAdapter(TreeSitterAdapter):
             init_list = inits.get(name, [])
             ctx.bindings[name] = init_list[0] if path == f"=init:{name}" and len(init_list) == 1 else None
 
-    def _members(self, container: Node, prefix: str, ctx: FileContext) -> None:
+    def _members(self, container: Node, prefix: str, ctx: FileContext, level: int = 0) -> None:
         """Constants: `const` and `static readonly` fields of classes (nested ones too); namespaces are ignored."""
+        if level > MAX_NESTING:
+            return
         for node in container.named_children:
             kind = node.type
             if kind == "field_declaration":
@@ -174,10 +177,12 @@ class CSharpAdapter(TreeSitterAdapter):
                 name_node = node.child_by_field_name("name")
                 body = node.child_by_field_name("body")
                 if name_node is not None and body is not None:
-                    self._members(body, f"{prefix}{node_text(name_node)}.", ctx)
+                    self._members(body, f"{prefix}{node_text(name_node)}.", ctx, level=level + 1)
             elif kind in ("namespace_declaration", "file_scoped_namespace_declaration", "declaration_list"):
                 body = node.child_by_field_name("body")
-                self._members(body if body is not None and kind != "declaration_list" else node, prefix, ctx)
+                self._members(
+                    body if body is not None and kind != "declaration_list" else node, prefix, ctx, level=level + 1
+                )
 
     # --- receivers ----------------------------------------------------------------------------------------------
     def receiver_path(self, node: Node, ctx: FileContext) -> str:

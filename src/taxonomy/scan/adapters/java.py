@@ -15,6 +15,7 @@ from tree_sitter import Node
 
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
+    MAX_NESTING,
     ancestors,
     any_of,
     collect,
@@ -141,8 +142,10 @@ class JavaAdapter(TreeSitterAdapter):
             init_list = inits.get(name, [])
             ctx.bindings[name] = init_list[0] if path == f"=init:{name}" and len(init_list) == 1 else None
 
-    def _members(self, container: Node, prefix: str, ctx: FileContext, *, interface: bool) -> None:
+    def _members(self, container: Node, prefix: str, ctx: FileContext, *, interface: bool, level: int = 0) -> None:
         """Constants: `static final` fields (every interface field), nested classes, enums with values."""
+        if level > MAX_NESTING:
+            return
         for node in container.named_children:
             kind = node.type
             if kind in ("field_declaration", "constant_declaration"):
@@ -166,11 +169,11 @@ class JavaAdapter(TreeSitterAdapter):
                     self._enum(body, inner, ctx)
                     decls = next((c for c in body.named_children if c.type == "enum_body_declarations"), None)
                     if decls is not None:
-                        self._members(decls, inner, ctx, interface=False)
+                        self._members(decls, inner, ctx, interface=False, level=level + 1)
                 else:
-                    self._members(body, inner, ctx, interface=kind == "interface_declaration")
+                    self._members(body, inner, ctx, interface=kind == "interface_declaration", level=level + 1)
             elif kind in ("program", "class_body", "interface_body"):
-                self._members(node, prefix, ctx, interface=interface)
+                self._members(node, prefix, ctx, interface=interface, level=level + 1)
 
     def _enum(self, body: Node, prefix: str, ctx: FileContext) -> None:
         params: list[str] = []

@@ -15,6 +15,7 @@ from tree_sitter import Node
 
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
+    MAX_NESTING,
     ancestors,
     any_of,
     collect,
@@ -192,8 +193,10 @@ class KotlinAdapter(TreeSitterAdapter):
                 return child
         return None
 
-    def _members(self, container: Node, prefix: str, ctx: FileContext) -> None:
+    def _members(self, container: Node, prefix: str, ctx: FileContext, level: int = 0) -> None:
         """Constants: top-level `const val`, `object` members, companion objects, nested objects, enum values."""
+        if level > MAX_NESTING:
+            return
         for node in container.named_children:
             kind = node.type
             if kind == "property_declaration":
@@ -213,15 +216,17 @@ class KotlinAdapter(TreeSitterAdapter):
                 inner = f"{prefix}{node_text(name_node)}."
                 for body in node.named_children:
                     if body.type == "class_body":
-                        self._members(body, inner, ctx)
+                        self._members(body, inner, ctx, level=level + 1)
                     elif body.type == "enum_class_body":
                         self._enum(node, body, inner, ctx)
             elif kind == "companion_object":
                 for body in node.named_children:
                     if body.type == "class_body":
-                        self._members(body, prefix, ctx)
+                        self._members(body, prefix, ctx, level=level + 1)
                         named = node.child_by_field_name("name")
-                        self._members(body, f"{prefix}{node_text(named) if named else 'Companion'}.", ctx)
+                        self._members(
+                            body, f"{prefix}{node_text(named) if named else 'Companion'}.", ctx, level=level + 1
+                        )
 
     def _enum(self, node: Node, body: Node, prefix: str, ctx: FileContext) -> None:
         ctor = next((c for c in node.named_children if c.type == "primary_constructor"), None)
