@@ -117,13 +117,16 @@ def type_name(node: Node | None) -> str | None:
 
 def typed_path(type_text: str | None, name: str, language: str) -> str | None:
     """The receiver path a declaration of this type reads as: the SDK's own types map to their canonical path;
-    any other explicit type means "not the SDK" (a path no signature matches)."""
+    any other explicit type reads as the type's name (`analytics: ShopAnalytics` -> `ShopAnalytics`), so it is not
+    the SDK whatever it is called, and a wrapper declared on the class (`receiver = "ShopAnalytics"`) matches both
+    `ShopAnalytics.track(…)` and an injected instance."""
+    del name
     if type_text is None or type_text in ("var", "val", "dynamic"):
         return None
     mapped = platform_data(language).types.get(type_text)
     if mapped is not None:
         return mapped
-    return f"{type_text}:{name}"
+    return type_text
 
 
 def leading_identifier(text: str) -> str | None:
@@ -219,3 +222,8 @@ def collect(grammar: Language, root: Node, text: str) -> dict[str, list[Node]]:
 def any_of(names: frozenset[str]) -> str:
     """A query predicate argument list: `"addProperty" "put"`."""
     return " ".join(f'"{n}"' for n in sorted(names)) or '"-"'
+
+
+def is_sdk_path(path: str, language: str) -> bool:
+    """The path came from an SDK type of `types:` (`Braze` -> `Braze.getInstance()`)."""
+    return path in platform_data(language).types.values()

@@ -20,6 +20,7 @@ from taxonomy.scan.adapters.common import (
     any_of,
     collect,
     in_mock,
+    is_sdk_path,
     leading_identifier,
     merge_names,
     number,
@@ -131,7 +132,7 @@ class CSharpAdapter(TreeSitterAdapter):
                     init = _initializer(decl)
                     inits.setdefault(name, []).append(init)
                     typed = typed_path(type_text, name, self.language)
-                    if init is not None and (typed is None or typed.endswith(f":{name}")):
+                    if init is not None and (typed is None or not is_sdk_path(typed, self.language)):
                         typed = f"=init:{name}"
                     found.setdefault(name, []).append(typed)
             elif node.type == "parameter" or node.type == "property_declaration":

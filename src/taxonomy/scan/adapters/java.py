@@ -22,6 +22,7 @@ from taxonomy.scan.adapters.common import (
     import_target,
     imported_name,
     in_mock,
+    is_sdk_path,
     leading_identifier,
     merge_names,
     number,
@@ -120,7 +121,7 @@ class JavaAdapter(TreeSitterAdapter):
                     init = decl.child_by_field_name("value")
                     inits.setdefault(name, []).append(init)
                     typed = typed_path(type_text, name, self.language)
-                    if init is not None and (typed is None or typed.endswith(f":{name}")):
+                    if init is not None and (typed is None or not is_sdk_path(typed, self.language)):
                         typed = f"=init:{name}"  # `BrazeProperties props = new BrazeProperties()`: use the value
                     found.setdefault(name, []).append(typed)
             elif kind == "formal_parameter":

@@ -22,6 +22,7 @@ from taxonomy.scan.adapters.common import (
     import_target,
     imported_name,
     in_mock,
+    is_sdk_path,
     leading_identifier,
     merge_names,
     number,
@@ -161,7 +162,7 @@ class KotlinAdapter(TreeSitterAdapter):
                 init = self._initializer(node)
                 inits.setdefault(name, []).append(init)
                 typed = typed_path(_type_text(type_node), name, self.language)
-                if init is not None and (typed is None or typed.endswith(f":{name}")):
+                if init is not None and (typed is None or not is_sdk_path(typed, self.language)):
                     typed = f"=init:{name}"  # `val props: BrazeProperties = BrazeProperties()`: use the value
                 found.setdefault(name, []).append(typed)
             elif kind in ("parameter", "class_parameter"):
