@@ -258,7 +258,8 @@ class KotlinAdapter(TreeSitterAdapter):
     def implicit_receiver(self, call: Node, ctx: FileContext) -> str | None:
         if in_mock(call, _callee):
             return _MOCK
-        return self._this(call, ctx, 0)
+        subject = self._this(call, ctx, 0)
+        return None if subject == "this" else subject  # outside apply / run / with: a bare call
 
     def _path(self, node: Node, ctx: FileContext, depth: int) -> str:
         node = _unwrap(node)
