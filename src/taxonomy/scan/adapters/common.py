@@ -227,3 +227,7 @@ def any_of(names: frozenset[str]) -> str:
 def is_sdk_path(path: str, language: str) -> bool:
     """The path came from an SDK type of `types:` (`Braze` -> `Braze.getInstance()`)."""
     return path in platform_data(language).types.values()
+
+
+class UnknownKey(Exception):
+    """A properties builder got a key that is not a literal: the object's keys are not all known."""

@@ -16,6 +16,7 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     MAX_NESTING,
+    UnknownKey,
     ancestors,
     any_of,
     collect,
@@ -266,6 +267,12 @@ class CSharpAdapter(TreeSitterAdapter):
         return tuple(out)
 
     def value(self, node: Node, ctx: FileContext, depth: int = 0) -> Value:
+        try:
+            return self._value(node, ctx, depth)
+        except UnknownKey:  # a properties object with a computed key: its keys are unknown
+            return Value.dynamic(node_text(node))
+
+    def _value(self, node: Node, ctx: FileContext, depth: int) -> Value:
         node = _unwrap(node)
         kind = node.type
         text = node_text(node)
@@ -373,7 +380,7 @@ class CSharpAdapter(TreeSitterAdapter):
         values = self.arguments(args, ctx) if args is not None else ()
         if len(values) >= 2 and values[0].value.type == "string":
             return [(str(values[0].value.literal), values[1].value)]
-        return []
+        raise UnknownKey
 
     def _invocation(self, node: Node, ctx: FileContext, depth: int) -> Value:
         builders = platform_data(self.language).builders
@@ -399,16 +406,18 @@ class CSharpAdapter(TreeSitterAdapter):
             for entry in init.named_children if init is not None else []:
                 if entry.type == "initializer_expression" and entry.named_child_count == 2:  # {"k", v}
                     key = self.value(entry.named_children[0], ctx, depth + 1)
-                    if key.type == "string":
-                        keys.append((str(key.literal), self.value(entry.named_children[1], ctx, depth + 1)))
+                    if key.type != "string":
+                        raise UnknownKey
+                    keys.append((str(key.literal), self.value(entry.named_children[1], ctx, depth + 1)))
                 elif entry.type == "assignment_expression":  # ["k"] = v
                     left = entry.child_by_field_name("left")
                     right = entry.child_by_field_name("right")
                     arg = next((c for c in left.named_children if c.type == "argument"), None) if left else None
                     if arg is not None and right is not None and arg.named_child_count:
                         key = self.value(arg.named_children[-1], ctx, depth + 1)
-                        if key.type == "string":
-                            keys.append((str(key.literal), self.value(right, ctx, depth + 1)))
+                        if key.type != "string":
+                            raise UnknownKey
+                        keys.append((str(key.literal), self.value(right, ctx, depth + 1)))
             return Value("object", expr=text, keys=tuple(keys), pos=ctx.column(node))
         if type_name in builders.lists:
             items = tuple(self.value(c, ctx, depth + 1) for c in init.named_children) if init is not None else ()

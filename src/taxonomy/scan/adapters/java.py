@@ -16,6 +16,7 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     MAX_NESTING,
+    UnknownKey,
     ancestors,
     any_of,
     collect,
@@ -284,6 +285,12 @@ class JavaAdapter(TreeSitterAdapter):
         return tuple(Arg(None, self.value(c, ctx)) for c in node.named_children if "comment" not in c.type)
 
     def value(self, node: Node, ctx: FileContext, depth: int = 0) -> Value:
+        try:
+            return self._value(node, ctx, depth)
+        except UnknownKey:  # a properties object with a computed key: its keys are unknown
+            return Value.dynamic(node_text(node))
+
+    def _value(self, node: Node, ctx: FileContext, depth: int) -> Value:
         node = _unwrap(node)
         kind = node.type
         text = node_text(node)
@@ -376,7 +383,7 @@ class JavaAdapter(TreeSitterAdapter):
         values = self.arguments(args, ctx) if args is not None else ()
         if len(values) >= 2 and values[0].value.type == "string":
             return [(str(values[0].value.literal), values[1].value)]
-        return []
+        raise UnknownKey
 
     def _invocation(self, node: Node, ctx: FileContext, depth: int) -> Value:
         builders = platform_data(self.language).builders

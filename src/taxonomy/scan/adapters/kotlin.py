@@ -16,6 +16,7 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     MAX_NESTING,
+    UnknownKey,
     ancestors,
     any_of,
     collect,
@@ -361,6 +362,12 @@ class KotlinAdapter(TreeSitterAdapter):
         return tuple(out)
 
     def value(self, node: Node, ctx: FileContext, depth: int = 0) -> Value:
+        try:
+            return self._value(node, ctx, depth)
+        except UnknownKey:  # a properties object with a computed key: its keys are unknown
+            return Value.dynamic(node_text(node))
+
+    def _value(self, node: Node, ctx: FileContext, depth: int) -> Value:
         node = _unwrap(node)
         kind = node.type
         text = node_text(node)
@@ -474,7 +481,7 @@ class KotlinAdapter(TreeSitterAdapter):
         values = self.arguments(args, ctx)
         if len(values) >= 2 and values[0].value.type == "string":
             return [(str(values[0].value.literal), values[1].value)]
-        return []
+        raise UnknownKey
 
     def _call_value(self, node: Node, ctx: FileContext, depth: int) -> Value:
         builders = platform_data(self.language).builders
