@@ -101,6 +101,7 @@ class JavaAdapter(TreeSitterAdapter):
         if not isinstance(root, Node):
             return
         found: dict[str, list[str | None]] = {}
+        locals_: dict[str, list[tuple[int, str | None, Node | None]]] = {}
         inits: dict[str, list[Node | None]] = {}
         adds: dict[str, list[Node]] = {}
         add_names = any_of(platform_data(self.language).builders.add)
@@ -125,6 +126,7 @@ class JavaAdapter(TreeSitterAdapter):
                     if init is not None and (typed is None or not is_sdk_path(typed, self.language)):
                         typed = f"=init:{name}"  # `BrazeProperties props = new BrazeProperties()`: use the value
                     found.setdefault(name, []).append(typed)
+                    locals_.setdefault(name, []).append((node.start_byte, typed, init))
             elif kind == "formal_parameter":
                 name_node = node.child_by_field_name("name")
                 if name_node is not None:
@@ -140,6 +142,7 @@ class JavaAdapter(TreeSitterAdapter):
         st = state(ctx)
         st["typed"] = merged
         st["adds"] = adds
+        st["locals"] = locals_
         for name, path in merged.items():
             init_list = inits.get(name, [])
             ctx.bindings[name] = init_list[0] if path == f"=init:{name}" and len(init_list) == 1 else None
@@ -235,6 +238,24 @@ class JavaAdapter(TreeSitterAdapter):
             return f"{self._path(arr, ctx, depth + 1)}[]" if arr is not None else "?"
         return "?"
 
+    def _local_declaration(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str | None:
+        """A local declared once in the enclosing function wins over members of the same name (shadowing)."""
+        func = (
+            next((a for a in ancestors(node) if a.type in ("method_declaration", "constructor_declaration")), None)
+            if node is not None
+            else None
+        )
+        found = state(ctx).get("locals")
+        if func is None or not isinstance(found, dict):
+            return None
+        hits = [d for d in found.get(name, ()) if func.start_byte <= d[0] < func.end_byte]
+        if len(hits) != 1:
+            return None
+        _start, typed, init = hits[0]
+        if typed is not None and not typed.startswith("=init:"):
+            return str(typed)
+        return self._path(init, ctx, depth + 1) if init is not None else None
+
     def _name(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str:
         self._declarations(ctx)
         if node is not None:
@@ -260,6 +281,9 @@ class JavaAdapter(TreeSitterAdapter):
                         if declared is not None and node_text(declared) == name:
                             type_text = _type_text(param.child_by_field_name("type"))
                             return typed_path(type_text, name, self.language) or name
+        local = self._local_declaration(node, name, ctx, depth)
+        if local is not None:
+            return local
         typed = state(ctx).get("typed")
         path = typed.get(name) if isinstance(typed, dict) else None
         if path is not None and not str(path).startswith("=init:"):

@@ -141,6 +141,7 @@ class KotlinAdapter(TreeSitterAdapter):
         if not isinstance(root, Node):
             return
         found: dict[str, list[str | None]] = {}
+        locals_: dict[str, list[tuple[int, str | None, Node | None]]] = {}
         adds: dict[str, list[Node]] = {}
         inits: dict[str, list[Node | None]] = {}
         add_names = any_of(platform_data(self.language).builders.add)
@@ -166,6 +167,7 @@ class KotlinAdapter(TreeSitterAdapter):
                 if init is not None and (typed is None or not is_sdk_path(typed, self.language)):
                     typed = f"=init:{name}"  # `val props: BrazeProperties = BrazeProperties()`: use the value
                 found.setdefault(name, []).append(typed)
+                locals_.setdefault(name, []).append((node.start_byte, typed, init))
             elif kind in ("parameter", "class_parameter"):
                 name, type_node = _declared(node)
                 if name is not None:
@@ -178,6 +180,7 @@ class KotlinAdapter(TreeSitterAdapter):
         st = state(ctx)
         st["typed"] = merged
         st["adds"] = adds
+        st["locals"] = locals_
         for name, path in merged.items():
             init_list = inits.get(name, [])
             if path == f"=init:{name}" and len(init_list) == 1:
@@ -283,6 +286,31 @@ class KotlinAdapter(TreeSitterAdapter):
             return f"{self._path(node.named_children[0], ctx, depth + 1)}[]"
         return "?"
 
+    def _local_declaration(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str | None:
+        """A local declared once in the enclosing function wins over members of the same name (shadowing)."""
+        func = (
+            next(
+                (
+                    a
+                    for a in ancestors(node)
+                    if a.type in ("function_declaration", "secondary_constructor", "anonymous_function")
+                ),
+                None,
+            )
+            if node is not None
+            else None
+        )
+        found = state(ctx).get("locals")
+        if func is None or not isinstance(found, dict):
+            return None
+        hits = [d for d in found.get(name, ()) if func.start_byte <= d[0] < func.end_byte]
+        if len(hits) != 1:
+            return None
+        _start, typed, init = hits[0]
+        if typed is not None and not typed.startswith("=init:"):
+            return str(typed)
+        return self._path(init, ctx, depth + 1) if init is not None else None
+
     def _name(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str:
         self._declarations(ctx)
         if node is not None:
@@ -301,6 +329,9 @@ class KotlinAdapter(TreeSitterAdapter):
                             declared, type_node = _declared(param) if param.type == "parameter" else (None, None)
                             if declared == name:  # the innermost parameter wins over members of the same name
                                 return typed_path(_type_text(type_node), name, self.language) or name
+        local = self._local_declaration(node, name, ctx, depth)
+        if local is not None:
+            return local
         typed = state(ctx).get("typed")
         path = typed.get(name) if isinstance(typed, dict) else None
         if path is not None and not path.startswith("=init:"):
