@@ -32,6 +32,11 @@ SUFFIXES: dict[str, tuple[str, str]] = {
     ".mm": ("objc", "taxonomy.scan.adapters.objc:OBJC"),
     ".h": ("objc", "taxonomy.scan.adapters.objc:OBJC"),
     ".dart": ("dart", "taxonomy.scan.adapters.dart:DART"),
+    # issue 5a: Android (Kotlin, Java), Unity and .NET (C#)
+    ".kt": ("kotlin", "taxonomy.scan.adapters.kotlin:KOTLIN"),
+    ".kts": ("kotlin", "taxonomy.scan.adapters.kotlin:KOTLIN"),
+    ".java": ("java", "taxonomy.scan.adapters.java:JAVA"),
+    ".cs": ("csharp", "taxonomy.scan.adapters.csharp:CSHARP"),
 }
 
 # Languages that can see each other's constants (Kotlin code reads Java constants, and so on).
