@@ -231,3 +231,29 @@ def is_sdk_path(path: str, language: str) -> bool:
 
 class UnknownKey(Exception):
     """A properties builder got a key that is not a literal: the object's keys are not all known."""
+
+
+class LocalShadowing:
+    """For typed languages: a local declared once in the enclosing function wins over members of the same name.
+
+    Adapters list their function-like node types in FUNCTION_NODES and provide `_path` (the receiver path of
+    an initializer); the "locals" state (name -> [(start byte, declared type, initializer)]) is theirs to fill.
+    """
+
+    FUNCTION_NODES: frozenset[str] = frozenset()
+
+    def _path(self, node: Node, ctx: FileContext, depth: int) -> str:
+        raise NotImplementedError
+
+    def _local_declaration(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str | None:
+        func = next((a for a in ancestors(node) if a.type in self.FUNCTION_NODES), None) if node is not None else None
+        found = state(ctx).get("locals")
+        if func is None or not isinstance(found, dict):
+            return None
+        hits = [d for d in found.get(name, ()) if func.start_byte <= d[0] < func.end_byte]
+        if len(hits) != 1:
+            return None
+        _start, typed, init = hits[0]
+        if typed is not None and not typed.startswith("=init:"):
+            return str(typed)
+        return self._path(init, ctx, depth + 1) if init is not None else None

@@ -16,6 +16,7 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     MAX_NESTING,
+    LocalShadowing,
     UnknownKey,
     ancestors,
     any_of,
@@ -90,7 +91,8 @@ def _modifiers(node: Node) -> set[str]:
     return {node_text(c) for c in node.named_children if c.type == "modifier"}
 
 
-class CSharpAdapter(TreeSitterAdapter):
+class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
+    FUNCTION_NODES = frozenset(("method_declaration", "constructor_declaration", "local_function_statement"))
     language = "csharp"
     query_name = "csharp"
 
@@ -229,31 +231,6 @@ class CSharpAdapter(TreeSitterAdapter):
         if kind == "object_creation_expression":
             return f"new {_type_text(node.child_by_field_name('type'))}()"
         return "?"
-
-    def _local_declaration(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str | None:
-        """A local declared once in the enclosing function wins over members of the same name (shadowing)."""
-        func = (
-            next(
-                (
-                    a
-                    for a in ancestors(node)
-                    if a.type in ("method_declaration", "constructor_declaration", "local_function_statement")
-                ),
-                None,
-            )
-            if node is not None
-            else None
-        )
-        found = state(ctx).get("locals")
-        if func is None or not isinstance(found, dict):
-            return None
-        hits = [d for d in found.get(name, ()) if func.start_byte <= d[0] < func.end_byte]
-        if len(hits) != 1:
-            return None
-        _start, typed, init = hits[0]
-        if typed is not None and not typed.startswith("=init:"):
-            return str(typed)
-        return self._path(init, ctx, depth + 1) if init is not None else None
 
     def _name(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str:
         self._declarations(ctx)

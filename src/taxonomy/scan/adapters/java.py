@@ -16,6 +16,7 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     MAX_NESTING,
+    LocalShadowing,
     UnknownKey,
     ancestors,
     any_of,
@@ -71,7 +72,8 @@ def _has_modifiers(node: Node, *words: str) -> bool:
     return all(w in found for w in words)
 
 
-class JavaAdapter(TreeSitterAdapter):
+class JavaAdapter(LocalShadowing, TreeSitterAdapter):
+    FUNCTION_NODES = frozenset(("method_declaration", "constructor_declaration"))
     language = "java"
     query_name = "java"
 
@@ -237,24 +239,6 @@ class JavaAdapter(TreeSitterAdapter):
             arr = node.child_by_field_name("array")
             return f"{self._path(arr, ctx, depth + 1)}[]" if arr is not None else "?"
         return "?"
-
-    def _local_declaration(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str | None:
-        """A local declared once in the enclosing function wins over members of the same name (shadowing)."""
-        func = (
-            next((a for a in ancestors(node) if a.type in ("method_declaration", "constructor_declaration")), None)
-            if node is not None
-            else None
-        )
-        found = state(ctx).get("locals")
-        if func is None or not isinstance(found, dict):
-            return None
-        hits = [d for d in found.get(name, ()) if func.start_byte <= d[0] < func.end_byte]
-        if len(hits) != 1:
-            return None
-        _start, typed, init = hits[0]
-        if typed is not None and not typed.startswith("=init:"):
-            return str(typed)
-        return self._path(init, ctx, depth + 1) if init is not None else None
 
     def _name(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str:
         self._declarations(ctx)

@@ -16,6 +16,7 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     MAX_NESTING,
+    LocalShadowing,
     UnknownKey,
     ancestors,
     any_of,
@@ -109,7 +110,8 @@ def _type_text(node: Node | None) -> str | None:
     return node_text(idents[-1]) if idents else node_text(node)
 
 
-class KotlinAdapter(TreeSitterAdapter):
+class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
+    FUNCTION_NODES = frozenset(("function_declaration", "secondary_constructor", "anonymous_function"))
     language = "kotlin"
     query_name = "kotlin"
 
@@ -285,31 +287,6 @@ class KotlinAdapter(TreeSitterAdapter):
         if kind == "indexing_expression" and node.named_child_count:
             return f"{self._path(node.named_children[0], ctx, depth + 1)}[]"
         return "?"
-
-    def _local_declaration(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str | None:
-        """A local declared once in the enclosing function wins over members of the same name (shadowing)."""
-        func = (
-            next(
-                (
-                    a
-                    for a in ancestors(node)
-                    if a.type in ("function_declaration", "secondary_constructor", "anonymous_function")
-                ),
-                None,
-            )
-            if node is not None
-            else None
-        )
-        found = state(ctx).get("locals")
-        if func is None or not isinstance(found, dict):
-            return None
-        hits = [d for d in found.get(name, ()) if func.start_byte <= d[0] < func.end_byte]
-        if len(hits) != 1:
-            return None
-        _start, typed, init = hits[0]
-        if typed is not None and not typed.startswith("=init:"):
-            return str(typed)
-        return self._path(init, ctx, depth + 1) if init is not None else None
 
     def _name(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str:
         self._declarations(ctx)
