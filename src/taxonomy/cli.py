@@ -172,6 +172,84 @@ def diff_(old: str | None, new: str | None, fmt: tuple[str, ...], **kwargs: Any)
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("exports", nargs=-1, metavar="EXPORT...", type=click.Path(dir_okay=False))
+@click.option(
+    "--taxonomy", "-t", "taxonomy_file", type=click.Path(), help="The taxonomy file (default: taxonomy.yaml)."
+)
+@click.option("--code", "code_paths", multiple=True, type=click.Path(), help="Also scan these source paths.")
+@report_options
+def drift(exports: tuple[str, ...], taxonomy_file: str | None, code_paths: tuple[str, ...], **kwargs: Any) -> int:
+    """Compare the taxonomy with what Braze holds.
+
+    EXPORT is a snapshot from `taxonomy pull`, a saved REST body (GET /custom_attributes, /events,
+    /events/list, /purchases/product_list) or a dashboard "Export all" CSV; give several to combine them.
+    """
+    from taxonomy.commands.drift import drift as run
+
+    return run(exports, taxonomy_file, code_paths, _report_options(kwargs))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--instance", metavar="URL", help="REST endpoint, e.g. https://rest.iad-01.braze.com (or BRAZE_REST_ENDPOINT)."
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Snapshot file (default: braze-export.json).")
+@click.option("--workspace", help="Workspace name to record (default: the taxonomy's `workspace`).")
+@click.option("--taxonomy", "-t", type=click.Path(dir_okay=False), help="Taxonomy file to read `workspace` from.")
+@click.option("--timeout", type=click.FloatRange(min=0.01), help="Seconds to wait for each response (default: 30).")
+@click.option("--retries", type=click.IntRange(min=0), help="Retries on 429, 5xx and network errors (default: 4).")
+@click.option(
+    "--max-backoff", type=click.FloatRange(min=0), help="Longest wait between retries, seconds (default: 60)."
+)
+@click.option("--max-pages", type=click.IntRange(min=1), help="Most pages read per endpoint (default: 2000).")
+@click.option("--legacy-events", is_flag=True, help="Read event names from /events/list instead of /events.")
+@click.option("--allow-insecure-http", is_flag=True, help="Allow an http:// instance (local test servers only).")
+@click.option("--verbose", "-v", is_flag=True, help="Log every request (the key is never shown).")
+@click.option(
+    "--config", type=click.Path(dir_okay=False), help="Settings file (default: .taxonomy.toml, searched upwards)."
+)
+def pull(**kwargs: Any) -> int:
+    """Fetch custom attributes, events and products from the Braze REST API into a snapshot file.
+
+    The REST API key is read from the BRAZE_API_KEY environment variable only. The snapshot is written
+    atomically: on any failure the previous file is left as it was.
+    """
+    from taxonomy.commands.pull import PullOptions
+    from taxonomy.commands.pull import pull as run
+
+    return run(PullOptions(**kwargs))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("exports", nargs=-1, metavar="[EXPORT]...", type=click.Path(dir_okay=False))
+@click.option(
+    "--code", "code_paths", multiple=True, type=click.Path(), help="Also take names from a scan of these paths."
+)
+@click.option("--output", "-o", default="taxonomy.yaml", show_default=True, type=click.Path(), help="File to write.")
+@click.option("--workspace", help="The Braze workspace the taxonomy describes (default: the snapshot's).")
+@click.option("--schema", metavar="URL", help="Schema location for the editor modeline.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (for the code scan).")
+def init(
+    exports: tuple[str, ...],
+    code_paths: tuple[str, ...],
+    output: str,
+    workspace: str | None,
+    schema: str | None,
+    force: bool,
+    config: str | None,
+) -> int:
+    """Write a starter taxonomy from what Braze holds and/or what the code sends.
+
+    EXPORT is a snapshot from `taxonomy pull`, a saved REST body or a dashboard CSV. Items Braze has are
+    active (blocklisted ones removed); items only the code sends are planned; every description is a TODO.
+    """
+    from taxonomy.commands.init import init as run
+
+    return run(exports, code_paths, output, workspace, schema, force, config)
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the output to this file.")

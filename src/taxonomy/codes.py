@@ -23,6 +23,7 @@ from taxonomy.findings import Entity, Finding, Fix, Severity, Span
 FAMILIES: dict[str, tuple[str, str]] = {
     "SCH": ("schema: the file's structure and references", "taxonomy.checks.schema"),
     "DIF": ("diff: changes between two versions, by whom they break", "taxonomy.checks.diff"),
+    "DRF": ("drift: the taxonomy against what Braze holds", "taxonomy.checks.drift"),
     "COD": ("code: SDK call sites against the taxonomy", "taxonomy.checks.code"),
     "FMT": ("layout: what `taxonomy fmt` and `lint --fix` keep tidy", "taxonomy.checks.layout"),
 }

@@ -55,8 +55,8 @@ def project_root(has_config: bool, config_root: Path, taxonomy: Path) -> Path:
 def apply_inline(
     findings: list[Finding], result: object, display: dict[str, str], project: Path, config: object
 ) -> tuple[list[Finding], list[Finding]]:
-    """Drop findings silenced by `taxonomy: ignore[CODE]` on their line (after the code) or alone on the line above; report the
-    suppressions that name unknown codes (COD013) or silence nothing (COD014)."""
+    """Drop findings silenced by `taxonomy: ignore[CODE]` after the code on their line, or alone on the line
+    above; report the suppressions that name unknown codes (COD013) or silence nothing (COD014)."""
     from taxonomy import codes
     from taxonomy.checks.code import unknown_suppression, unused_suppression
     from taxonomy.config import Config

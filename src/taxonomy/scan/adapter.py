@@ -19,7 +19,8 @@ class FileScan:
     calls: list[RawCall] = field(default_factory=list)
     payloads: list[tuple[int, int, Value]] = field(default_factory=list)  # line, column, object literal
     constants: dict[str, Value] = field(default_factory=dict)  # dotted name -> literal value, for the project
-    error: tuple[int, int] | None = None  # first syntax error (line, column); results are partial
+    error: tuple[int, int] | None = None  # first syntax error (line, column)
+    partial: bool = True  # the parser recovered from the error: calls elsewhere were still read
 
 
 class Adapter(Protocol):

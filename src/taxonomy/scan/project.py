@@ -246,10 +246,7 @@ def _second_pass(
     missing = _missing(outcomes.values(), table)
     if not missing:
         return
-    patterns = {
-        family: re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
-        for family, names in missing.items()
-    }
+    patterns = {family: _definition_pattern(names) for family, names in missing.items()}
     for absolute, _rel, suffix in files:
         language, adapter_spec = SUFFIXES[suffix]
         family = FAMILIES.get(language, language)
@@ -276,6 +273,13 @@ def _second_pass(
             target[name] = value if known is None or known == value else _AMBIGUOUS
         if cache is not None and absolute in stats:
             cache.put(absolute, *stats[absolute], outcome)
+
+
+def _definition_pattern(names: set[str]) -> re.Pattern[bytes]:
+    """Bytes that look like a definition of one of `names` (`NAME =`, `NAME: "x"`, `object NAME {`, `enum NAME {`,
+    `#define NAME`), not a mere use: files that only import a name are not parsed for it."""
+    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names))
+    return re.compile(rb"\b(?:" + alternatives + rb")\b\s*(?:[:=]|\{|<)|define\s+(?:" + alternatives + rb")\b")
 
 
 def _resolve(site: CallSite, local: dict[str, Value], project: dict[str, Value]) -> CallSite:

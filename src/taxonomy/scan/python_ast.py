@@ -24,9 +24,9 @@ class PythonAdapter:
         try:
             tree = ast.parse(source)
         except SyntaxError as exc:
-            return FileScan(error=(exc.lineno or 1, exc.offset or 1))
+            return FileScan(error=(exc.lineno or 1, exc.offset or 1), partial=False)
         except (ValueError, RecursionError, MemoryError):
-            return FileScan(error=(1, 1))
+            return FileScan(error=(1, 1), partial=False)
         ctx = _Context(source, sigs.methods(self.language))
         ctx.collect(tree)
         out = FileScan(constants=dict(ctx.constants))

@@ -78,7 +78,11 @@ def scan_source(data: bytes, outcome: FileOutcome, adapter_spec: str, sigs: Sign
         outcome.sites.extend(payload_sites(payload, line, column, outcome.file, outcome.language))
     if result.error is not None:
         line, column = result.error
-        outcome.skipped = f"syntax error at {line}:{column}; call sites elsewhere in the file are still reported"
+        outcome.skipped = (
+            f"syntax error at {line}:{column}; call sites elsewhere in the file are still reported"
+            if result.partial
+            else f"syntax error at {line}:{column}; not scanned"
+        )
     if b"taxonomy:" in data:
         for match in SUPPRESSION.finditer(data):
             line = data.count(b"\n", 0, match.start()) + 1

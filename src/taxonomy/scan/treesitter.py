@@ -39,7 +39,7 @@ class FileContext:
         self.aliases: dict[str, str] = {}  # local name -> receiver it stands for (import * as b from braze)
         self.functions: dict[str, tuple[str, str]] = {}  # local name -> (receiver, method) of a named import
         self.bindings: dict[str, Node | None] = {}  # local variable -> its initializer (None when ambiguous)
-        self._lines: list[int] | None = None
+        self.need_calls = True  # False when only the constants are wanted (cheaper prepare)
 
     def column(self, node: Node) -> tuple[int, int]:
         """1-based line and character column of a node's start."""
@@ -132,6 +132,7 @@ class TreeSitterAdapter:
         from taxonomy.scan.signatures import SignatureSet as _S
 
         ctx = FileContext(source, _S({}, {}, frozenset()), self.language)
+        ctx.need_calls = False
         self.prepare(root, ctx)
         return dict(ctx.exported)
 

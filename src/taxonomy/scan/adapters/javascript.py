@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
-from tree_sitter import Node
+from tree_sitter import Node, Query, QueryCursor
 
 from taxonomy.scan.records import Arg, Value, concat
 from taxonomy.scan.treesitter import FileContext, TreeSitterAdapter, node_text
@@ -175,27 +176,35 @@ class JavaScriptAdapter(TreeSitterAdapter):
                         ctx.exported[f"{name}.{node_text(key)}"] = value
 
     def _bindings(self, root: Node, ctx: FileContext) -> None:
+        if not ctx.need_calls:
+            return
         declared: dict[str, list[Node | None]] = {}
         parameters: set[str] = set()
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            if node.type == "variable_declarator":
-                name = node.child_by_field_name("name")
-                if name is not None and name.type == "identifier":
-                    declared.setdefault(node_text(name), []).append(node.child_by_field_name("value"))
-            elif node.type in ("required_parameter", "optional_parameter", "formal_parameters"):
-                parameters.update(node_text(c) for c in node.named_children if c.type == "identifier")
-            elif node.type == "function_declaration":
-                name = node.child_by_field_name("name")
-                if name is not None:
-                    parameters.add(node_text(name))  # a local function shadows a named import
-            stack.extend(node.named_children)
+        for _index, captures in QueryCursor(self._binding_query).matches(root):
+            if "name" in captures:
+                values = captures.get("value")
+                declared.setdefault(node_text(captures["name"][0]), []).append(values[0] if values else None)
+            for node in captures.get("param", ()):
+                parameters.add(node_text(node))
         for key, inits in declared.items():
             # one declaration: substitute it; several, or also a parameter somewhere: ambiguous, keep the name
             ctx.bindings[key] = inits[0] if len(inits) == 1 and key not in parameters else None
         for key in parameters | declared.keys():
             ctx.functions.pop(key, None)  # `function f(logCustomEvent) { logCustomEvent(x) }` is not the SDK
+
+    @functools.cached_property
+    def _binding_query(self) -> Query:
+        patterns = [
+            "(variable_declarator name: (identifier) @name value: (_)? @value)",
+            "(function_declaration name: (identifier) @param)",
+            "(arrow_function parameter: (identifier) @param)",
+        ]
+        if self._grammar_name == "javascript":
+            patterns.append("(formal_parameters (identifier) @param)")
+        else:
+            patterns.append("(required_parameter pattern: (identifier) @param)")
+            patterns.append("(optional_parameter pattern: (identifier) @param)")
+        return Query(self.grammar, "\n".join(patterns))
 
     # --- hooks -------------------------------------------------------------------------------------------------
     def receiver_path(self, node: Node, ctx: FileContext, depth: int = 0) -> str:
