@@ -29,7 +29,18 @@ LANGS = {  # extension -> (language, line comment, folder)
     ".dart": ("dart", "//", "flutter/lib"),
     ".cs": ("csharp", "//", "unity/Assets/Scripts"),
 }
-WEIGHTS = {".js": 14, ".ts": 20, ".tsx": 10, ".py": 14, ".kt": 12, ".java": 8, ".swift": 10, ".m": 4, ".dart": 5, ".cs": 3}
+WEIGHTS = {
+    ".js": 14,
+    ".ts": 20,
+    ".tsx": 10,
+    ".py": 14,
+    ".kt": 12,
+    ".java": 8,
+    ".swift": 10,
+    ".m": 4,
+    ".dart": 5,
+    ".cs": 3,
+}
 EVENTS = [f"event_{i}" for i in range(300)]
 ATTRS = [f"attr_{i}" for i in range(120)]
 PRODUCTS = [f"product_{i}" for i in range(40)]
@@ -44,37 +55,101 @@ def filler(rng: random.Random, ext: str, size: int) -> list[str]:
         n += 1
         name = f"helper{n}_{rng.randrange(10_000)}"
         if ext in (".js", ".ts", ".tsx"):
-            block = [f"export function {name}(items, limit) {{", "  let total = 0;",
-                     "  for (const item of items) {", "    if (item.price > limit) { total += item.price * 2; }",
-                     f'    console.log("processing {name}", item.id);', "  }", "  return total;", "}", ""]
+            block = [
+                f"export function {name}(items, limit) {{",
+                "  let total = 0;",
+                "  for (const item of items) {",
+                "    if (item.price > limit) { total += item.price * 2; }",
+                f'    console.log("processing {name}", item.id);',
+                "  }",
+                "  return total;",
+                "}",
+                "",
+            ]
         elif ext == ".py":
-            block = [f"def {name}(items, limit):", "    total = 0", "    for item in items:",
-                     "        if item.price > limit:", "            total += item.price * 2",
-                     f'        log.debug("processing {name} %s", item.id)', "    return total", "", ""]
+            block = [
+                f"def {name}(items, limit):",
+                "    total = 0",
+                "    for item in items:",
+                "        if item.price > limit:",
+                "            total += item.price * 2",
+                f'        log.debug("processing {name} %s", item.id)',
+                "    return total",
+                "",
+                "",
+            ]
         elif ext == ".kt":
-            block = [f"fun {name}(items: List<Item>, limit: Double): Double {{", "    var total = 0.0",
-                     "    for (item in items) {", "        if (item.price > limit) total += item.price * 2",
-                     f'        Log.d("shop", "processing {name} ${{item.id}}")', "    }", "    return total", "}", ""]
+            block = [
+                f"fun {name}(items: List<Item>, limit: Double): Double {{",
+                "    var total = 0.0",
+                "    for (item in items) {",
+                "        if (item.price > limit) total += item.price * 2",
+                f'        Log.d("shop", "processing {name} ${{item.id}}")',
+                "    }",
+                "    return total",
+                "}",
+                "",
+            ]
         elif ext == ".java":
-            block = [f"  static double {name}(List<Item> items, double limit) {{", "    double total = 0;",
-                     "    for (Item item : items) {", "      if (item.price > limit) total += item.price * 2;",
-                     f'      Log.d("shop", "processing {name}");', "    }", "    return total;", "  }", ""]
+            block = [
+                f"  static double {name}(List<Item> items, double limit) {{",
+                "    double total = 0;",
+                "    for (Item item : items) {",
+                "      if (item.price > limit) total += item.price * 2;",
+                f'      Log.d("shop", "processing {name}");',
+                "    }",
+                "    return total;",
+                "  }",
+                "",
+            ]
         elif ext == ".swift":
-            block = [f"func {name}(_ items: [Item], limit: Double) -> Double {{", "    var total = 0.0",
-                     "    for item in items where item.price > limit {", "        total += item.price * 2",
-                     f'        print("processing {name} \\(item.id)")', "    }", "    return total", "}", ""]
+            block = [
+                f"func {name}(_ items: [Item], limit: Double) -> Double {{",
+                "    var total = 0.0",
+                "    for item in items where item.price > limit {",
+                "        total += item.price * 2",
+                f'        print("processing {name} \\(item.id)")',
+                "    }",
+                "    return total",
+                "}",
+                "",
+            ]
         elif ext == ".m":
-            block = [f"static double {name}(NSArray<Item *> *items, double limit) {{", "    double total = 0;",
-                     "    for (Item *item in items) {", "        if (item.price > limit) total += item.price * 2;",
-                     f'        NSLog(@"processing {name} %@", item.identifier);', "    }", "    return total;", "}", ""]
+            block = [
+                f"static double {name}(NSArray<Item *> *items, double limit) {{",
+                "    double total = 0;",
+                "    for (Item *item in items) {",
+                "        if (item.price > limit) total += item.price * 2;",
+                f'        NSLog(@"processing {name} %@", item.identifier);',
+                "    }",
+                "    return total;",
+                "}",
+                "",
+            ]
         elif ext == ".dart":
-            block = [f"double {name}(List<Item> items, double limit) {{", "  var total = 0.0;",
-                     "  for (final item in items) {", "    if (item.price > limit) total += item.price * 2;",
-                     f"    debugPrint('processing {name} ${{item.id}}');", "  }", "  return total;", "}", ""]
+            block = [
+                f"double {name}(List<Item> items, double limit) {{",
+                "  var total = 0.0;",
+                "  for (final item in items) {",
+                "    if (item.price > limit) total += item.price * 2;",
+                f"    debugPrint('processing {name} ${{item.id}}');",
+                "  }",
+                "  return total;",
+                "}",
+                "",
+            ]
         else:
-            block = [f"  public static double {name}(List<Item> items, double limit) {{", "    double total = 0;",
-                     "    foreach (var item in items) {", "      if (item.Price > limit) total += item.Price * 2;",
-                     f'      Debug.Log("processing {name}");', "    }", "    return total;", "  }", ""]
+            block = [
+                f"  public static double {name}(List<Item> items, double limit) {{",
+                "    double total = 0;",
+                "    foreach (var item in items) {",
+                "      if (item.Price > limit) total += item.Price * 2;",
+                f'      Debug.Log("processing {name}");',
+                "    }",
+                "    return total;",
+                "  }",
+                "",
+            ]
         out.extend(block)
         total += sum(len(line) + 1 for line in block)
     return out
@@ -147,7 +222,9 @@ def mobile_calls(f: File, rng: random.Random, count: int) -> None:
         e, a = rng.choice(EVENTS), rng.choice(ATTRS)
         if f.ext == ".kt":
             f.add(f'    Braze.getInstance(context).logCustomEvent("{e}")', "event", "log", e)
-            f.add(f'    Braze.getInstance(context).currentUser?.setCustomUserAttribute("{a}", 3)', "attribute", "set", a)
+            f.add(
+                f'    Braze.getInstance(context).currentUser?.setCustomUserAttribute("{a}", 3)', "attribute", "set", a
+            )
         elif f.ext == ".java":
             f.add(f'    Braze.getInstance(context).logCustomEvent("{e}");', "event", "log", e)
         elif f.ext == ".swift":
@@ -163,20 +240,21 @@ def mobile_calls(f: File, rng: random.Random, count: int) -> None:
 
 def decoys(f: File, rng: random.Random) -> None:
     c = f.comment
-    quote = '@"' if f.ext == ".m" else '"'
     f.add(f'    {c} braze.logCustomEvent("commented_out") is how we used to do it')
     if f.ext == ".py":
-        f.add('    doc = "braze.logCustomEvent(\'in_a_string\')"')
+        f.add("    doc = \"braze.logCustomEvent('in_a_string')\"")
         f.add('    logger.logCustomEvent("not_braze")')
     elif f.ext in (".js", ".ts", ".tsx"):
-        f.add('const doc = "braze.logCustomEvent(\'in_a_string\')";')
+        f.add("const doc = \"braze.logCustomEvent('in_a_string')\";")
         f.add('logger.logCustomEvent("not_braze");')
         f.add('verify(mock).logCustomEvent("mocked");')
         f.add('brazen.logCustomEvent("look_alike");')
     else:
-        f.add(f'    let doc = {quote}braze.logCustomEvent(in_a_string){"" if f.ext != ".m" else ""}"' if f.ext != ".m"
-              else '    NSString *doc = @"braze.logCustomEvent(in_a_string)";')  # fmt: skip
-        f.add('    verify(mock).logCustomEvent("mocked")' if f.ext in (".kt", ".java") else f"    {c} logCustomEventually")
+        doc = '@"braze.logCustomEvent(in_a_string)"' if f.ext == ".m" else '"braze.logCustomEvent(in_a_string)"'
+        f.add(f"    {c} doc: {doc}")
+        f.add(
+            '    verify(mock).logCustomEvent("mocked")' if f.ext in (".kt", ".java") else f"    {c} logCustomEventually"
+        )
     del rng
 
 
@@ -184,8 +262,8 @@ def header(f: File) -> None:
     if f.ext in (".js", ".ts", ".tsx"):
         f.add('import * as braze from "@braze/web-sdk";')
         f.add('import Braze from "@braze/react-native-sdk";')
-        f.add('import { Ev } from "../analytics/constants";')
-        f.add('import { Tracking } from "../analytics/tracking";')
+        f.add('import { Ev } from "../../analytics/constants";')
+        f.add('import { Tracking } from "../../analytics/tracking";')
     elif f.ext == ".py":
         f.add("from shop.constants import " + ", ".join(f"EVENT_{i}" for i in range(len(EVENTS))))
     elif f.ext == ".dart":
@@ -222,9 +300,12 @@ def generate(out: Path, files: int, seed: int, call_rate: float) -> dict[str, ob
     consts = ["export const Ev = {"] + [f'  E_{i}: "{e}",' for i, e in enumerate(EVENTS)] + ["} as const;", ""]
     (tree / "web" / "analytics" / "constants.ts").write_text("\n".join(consts))
     (tree / "backend" / "shop").mkdir(parents=True, exist_ok=True)
-    (tree / "backend" / "shop" / "constants.py").write_text("\n".join(f'EVENT_{i} = "{e}"' for i, e in enumerate(EVENTS)) + "\n")
+    (tree / "backend" / "shop" / "constants.py").write_text(
+        "\n".join(f'EVENT_{i} = "{e}"' for i, e in enumerate(EVENTS)) + "\n"
+    )
     (tree / ".taxonomy.toml").write_text(
         '[[scan.wrappers]]\nreceiver = "Tracking"\nmethod = "send"\nkind = "event"\nname = 0\nproperties = 1\n'
+        'languages = ["javascript", "typescript"]\n'
     )
     (tree / ".gitignore").write_text("dist/\n")
     total_bytes = 0

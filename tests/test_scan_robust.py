@@ -110,3 +110,13 @@ def test_text_output_shows_skipped_as_notes(tmp_path: Path) -> None:
     result = run_cli("scan", "--no-cache", cwd=tmp_path)
     assert result.code == 0
     assert "note: skipped blob.js: binary file" in result.out
+
+
+def test_deeply_nested_input_is_not_a_crash(tmp_path: Path) -> None:
+    write(tmp_path / "deep.js", "braze.logCustomEvent(" + "a." * 20000 + "b, " + "(" * 3000 + "1" + ")" * 3000 + ");\n")
+    write(tmp_path / "deep.ts", 'braze.logCustomEvent("e", ' + "{a: " * 3000 + "1" + "}" * 3000 + ");\n")
+    write(tmp_path / "deep.py", 'x = {"events": [{"external_id": 1, "name": ' + "[" * 3000 + "]" * 3000 + "}]}\n")
+    result = run_cli("scan", "--no-cache", cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert "deep.ts:1:7  event log  e" in result.out
+    assert "note: skipped deep.py: syntax error" in result.out

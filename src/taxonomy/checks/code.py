@@ -364,9 +364,9 @@ def dynamic_name(ctx: CheckContext) -> Iterator[Finding]:
     """
     for site in ctx.scan.call_sites:
         if site.kind in ("event", "attribute", "purchase") and site.name is None:
-            yield dynamic_name.finding(
-                f"{site.kind} name is dynamic: `{site.expr}`", ctx.span(site), Entity(site.kind, site.expr or "")
-            )
+            expr = " ".join((site.expr or "").split())
+            expr = expr if len(expr) <= 80 else expr[:79] + "…"
+            yield dynamic_name.finding(f"{site.kind} name is dynamic: {expr}", ctx.span(site), Entity(site.kind, expr))
 
 
 @rule("COD013", "code.unknown-suppression", severity="warning", scope="check")

@@ -35,7 +35,7 @@ def render_text(result: object) -> str:
     if result.skipped:
         lines.append("")
     for site in result.call_sites:
-        name = site.name if site.name is not None else f"<dynamic: {site.expr}>" if site.expr else "-"
+        name = site.name if site.name is not None else f"<dynamic: {_short(site.expr)}>" if site.expr else "-"
         extra = []
         if site.properties:
             extra.append("properties: " + ", ".join(site.properties))
@@ -51,3 +51,8 @@ def render_text(result: object) -> str:
         f" ({result.parsed} parsed, {len(result.skipped)} skipped)."
     )
     return "\n".join(lines) + "\n"
+
+
+def _short(text: str | None, limit: int = 80) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

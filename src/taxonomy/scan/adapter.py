@@ -19,6 +19,7 @@ class FileScan:
     calls: list[RawCall] = field(default_factory=list)
     payloads: list[tuple[int, int, Value]] = field(default_factory=list)  # line, column, object literal
     constants: dict[str, Value] = field(default_factory=dict)  # dotted name -> literal value, for the project
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> module it comes from (a resolution hint)
     error: tuple[int, int] | None = None  # first syntax error (line, column)
     partial: bool = True  # the parser recovered from the error: calls elsewhere were still read
 

@@ -54,6 +54,8 @@ def outcome_to(outcome: FileOutcome) -> dict[str, Any]:
         out["p"] = 1
     if outcome.constants:
         out["c"] = {k: _value_to(v) for k, v in outcome.constants.items()}
+    if outcome.imports:
+        out["i"] = outcome.imports
     if outcome.suppressions:
         out["u"] = [[s.line, s.column, list(s.codes), s.standalone] for s in outcome.suppressions]
     return out
@@ -68,6 +70,7 @@ def outcome_from(raw: dict[str, Any], file: str) -> FileOutcome:
         skipped=raw.get("k"),
         parsed=bool(raw.get("p")),
         constants={k: _value_from(v) for k, v in raw.get("c", {}).items()},
+        imports=raw.get("i", {}),
         suppressions=[Suppressed(file, ln, col, tuple(codes), alone) for ln, col, codes, alone in raw.get("u", [])],
     )
 

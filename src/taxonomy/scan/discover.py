@@ -78,6 +78,7 @@ def discover(
     exclude_spec = _spec(exclude)
 
     def narrowed(absolute: Path, is_dir: bool) -> bool:
+        """Config include/exclude (relative to the project root)."""
         rel = relative(absolute, project)
         if rel.startswith("/") or rel.startswith(".."):
             return False
@@ -95,7 +96,7 @@ def discover(
             if suffix in wanted:
                 out.files.append((str(given), relative(given, root), suffix))
             continue
-        out_files = _walk(given, root, wanted, out, narrowed)
+        out_files = _walk(given, root, wanted, out, narrowed if include_spec or exclude_spec else None)
         out.files.extend(out_files)
     return out
 
@@ -116,29 +117,37 @@ def _ancestor_specs(folder: Path) -> list[tuple[Path, pathspec.PathSpec[Any]]]:
 
 
 def _walk(
-    top: Path, root: Path, wanted: set[str], out: Discovered, narrowed: Callable[[Path, bool], bool]
+    top: Path, root: Path, wanted: set[str], out: Discovered, narrowing: Callable[[Path, bool], bool] | None
 ) -> list[tuple[str, str, str]]:
+    # Plain strings, not Path objects: this loop runs once per file of the tree.
     files: list[tuple[str, str, str]] = []
     seen: set[tuple[int, int]] = set()
-    # (folder, the gitignore specs that apply in it: (base folder, spec))
-    stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec[Any]]]]] = [(top, _ancestor_specs(top))]
-    check = narrowed
+    root_prefix = str(root).rstrip(os.sep) + os.sep
+    # (folder, the gitignore specs that apply in it: (base folder + separator, spec))
+    stack: list[tuple[str, list[tuple[str, pathspec.PathSpec[Any]]]]] = [
+        (str(top), [(str(base).rstrip(os.sep) + os.sep, spec) for base, spec in _ancestor_specs(top)])
+    ]
+
+    def rel(path: str) -> str:
+        text = path[len(root_prefix) :] if path.startswith(root_prefix) else path
+        return text.replace(os.sep, "/")
+
     while stack:
         folder, specs = stack.pop()
         try:
-            info = folder.stat()
+            info = os.stat(folder)
             key = (info.st_dev, info.st_ino)
             if key in seen:
-                out.skipped.append((relative(folder, root), "symlink loop (folder already scanned)"))
+                out.skipped.append((rel(folder), "symlink loop (folder already scanned)"))
                 continue
             seen.add(key)
             entries = list(os.scandir(folder))
         except OSError as exc:
-            out.skipped.append((relative(folder, root), f"unreadable folder: {exc.strerror or exc}"))
+            out.skipped.append((rel(folder), f"unreadable folder: {exc.strerror or exc}"))
             continue
-        own = _gitignore(folder)
+        own = _gitignore(Path(folder))
         if own is not None:
-            specs = [*specs, (folder, own)]
+            specs = [*specs, (folder.rstrip(os.sep) + os.sep, own)]
         entries.sort(key=lambda e: e.name)
         for entry in entries:
             name = entry.name
@@ -146,9 +155,11 @@ def _walk(
                 is_dir = entry.is_dir()  # follows symlinks
             except OSError:
                 is_dir = False
-            path = Path(entry.path)
+            path = entry.path
             if is_dir:
-                if name in ALWAYS_SKIPPED or _ignored(path, specs, True) or check(path, True):
+                if name in ALWAYS_SKIPPED or (specs and _ignored(path, specs, True)):
+                    continue
+                if narrowing is not None and narrowing(Path(path), True):
                     continue
                 stack.append((path, specs))
                 continue
@@ -156,15 +167,17 @@ def _walk(
             suffix = name[dot:].lower() if dot > 0 else ""
             if suffix not in wanted:
                 continue
-            if _ignored(path, specs, False) or check(path, False):
+            if specs and _ignored(path, specs, False):
                 continue
-            files.append((entry.path, relative(path, root), suffix))
+            if narrowing is not None and narrowing(Path(path), False):
+                continue
+            files.append((path, rel(path), suffix))
     return files
 
 
-def _ignored(path: Path, specs: list[tuple[Path, pathspec.PathSpec[Any]]], is_dir: bool) -> bool:
+def _ignored(path: str, specs: list[tuple[str, pathspec.PathSpec[Any]]], is_dir: bool) -> bool:
     for base, spec in specs:
-        rel = relative(path, base)
+        rel = path[len(base) :].replace(os.sep, "/") if path.startswith(base) else path
         if spec.match_file(rel + "/" if is_dir else rel):
             return True
     return False

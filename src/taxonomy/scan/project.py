@@ -21,7 +21,7 @@ from taxonomy.config import Config
 from taxonomy.scan.discover import discover
 from taxonomy.scan.languages import FAMILIES, SUFFIXES
 from taxonomy.scan.records import CallSite, ScanResult, Skipped, Suppressed, Value
-from taxonomy.scan.scanner import FileOutcome, prefilter, scan_file
+from taxonomy.scan.scanner import FileOutcome, scan_file
 from taxonomy.scan.settings import ScanSettings, load_settings
 from taxonomy.scan.signatures import SignatureSet, build
 
@@ -170,8 +170,7 @@ class _Progress:
 
 
 def _scan_chunk(chunk: list[tuple[str, str, str, str]], sigs: SignatureSet, max_size: int) -> list[Any]:
-    needle_re = prefilter(sigs.needles)
-    return [(a, scan_file(a, rel, lang, adapter, sigs, needle_re, max_size)) for a, rel, lang, adapter in chunk]
+    return [(a, scan_file(a, rel, lang, adapter, sigs, max_size)) for a, rel, lang, adapter in chunk]
 
 
 def _run(
@@ -218,18 +217,51 @@ def _constant_table(outcomes: Any) -> dict[str, dict[str, Value]]:
     return table
 
 
-def _missing(outcomes: Any, table: dict[str, dict[str, Value]]) -> dict[str, set[str]]:
-    """family -> root names of constant references nobody defined yet."""
-    missing: dict[str, set[str]] = {}
-    for outcome in outcomes:
+def _missing(outcomes: Any, table: dict[str, dict[str, Value]]) -> dict[str, dict[str, set[str]]]:
+    """family -> root name of a constant reference nobody defined yet -> absolute paths of the files using it."""
+    missing: dict[str, dict[str, set[str]]] = {}
+    for absolute, outcome in outcomes:
         family = FAMILIES.get(outcome.language, outcome.language)
         for site in outcome.sites:
             for part in site.pending:
                 if part.startswith("r:"):
                     ref = part[2:]
                     if ref not in outcome.constants and ref not in table.get(family, {}):
-                        missing.setdefault(family, set()).add(ref.split(".", 1)[0])
+                        missing.setdefault(family, {}).setdefault(ref.split(".", 1)[0], set()).add(absolute)
     return missing
+
+
+_JS_SUFFIXES = ("", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", "/index.ts", "/index.tsx", "/index.js")
+
+
+def _module_files(family: str, module: str, importer: str) -> list[str]:
+    """Files an import of `module` from `importer` may point at (JS relative paths, Python dotted modules)."""
+    folder = os.path.dirname(importer)
+    found: list[str] = []
+    if family == "js" and module.startswith("."):
+        base = os.path.normpath(os.path.join(folder, module))
+        found = [base + suffix for suffix in _JS_SUFFIXES if os.path.isfile(base + suffix)]
+    elif family == "python" and module:
+        level = len(module) - len(module.lstrip("."))
+        parts = module.lstrip(".").split(".") if module.lstrip(".") else []
+        if level:
+            bases = [os.path.normpath(os.path.join(folder, *[".."] * (level - 1)))]
+        else:  # absolute import: try every ancestor folder as the import root
+            bases, current = [], folder
+            while True:
+                bases.append(current)
+                parent = os.path.dirname(current)
+                if parent == current:
+                    break
+                current = parent
+        for base in bases:
+            stem = os.path.join(base, *parts)
+            for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+                if parts and os.path.isfile(candidate):
+                    found.append(candidate)
+            if found:
+                break
+    return found
 
 
 def _second_pass(
@@ -243,36 +275,66 @@ def _second_pass(
 ) -> None:
     from taxonomy.scan.languages import adapter_for
 
-    missing = _missing(outcomes.values(), table)
+    missing = _missing(outcomes.items(), table)
     if not missing:
         return
-    patterns = {family: _definition_pattern(names) for family, names in missing.items()}
-    for absolute, _rel, suffix in files:
-        language, adapter_spec = SUFFIXES[suffix]
-        family = FAMILIES.get(language, language)
+    by_suffix = {suffix: spec for suffix, (_lang, spec) in SUFFIXES.items()}
+    done: set[str] = set()
+
+    def collect(absolute: str, family: str, data: bytes | None = None) -> None:
+        done.add(absolute)
         outcome = outcomes.get(absolute)
-        if family not in patterns or outcome is None or outcome.parsed or outcome.skipped:
+        if outcome is not None and (outcome.parsed or outcome.skipped):
+            return
+        spec = by_suffix.get(os.path.splitext(absolute)[1].lower())
+        if spec is None:
+            return
+        try:
+            if data is None:
+                with open(absolute, "rb") as handle:
+                    data = handle.read(settings.max_size + 1)
+            if len(data) > settings.max_size:
+                return
+            constants = adapter_for(spec).constants(data)
+        except (OSError, ValueError, RecursionError):
+            return
+        target = table.setdefault(family, {})
+        for name, value in constants.items():
+            known = target.get(name)
+            target[name] = value if known is None or known == value else _AMBIGUOUS
+        if outcome is not None and constants:
+            outcome.constants = constants
+            if cache is not None and absolute in stats:
+                cache.put(absolute, *stats[absolute], outcome)
+
+    # 1. Follow the imports: `import { Events } from "./events"`, `from shop.events import SIGNED_UP`.
+    for family, names in missing.items():
+        for name, importers in names.items():
+            for importer in importers:
+                module = outcomes[importer].imports.get(name)
+                for path in _module_files(family, module, importer) if module else ():
+                    if path not in done:
+                        collect(path, family)
+    missing = _missing(outcomes.items(), table)
+    if not missing:
+        return
+    # 2. Otherwise (languages without file imports: Kotlin, Swift, ...), files whose bytes define a missing name.
+    patterns = {family: _definition_pattern(set(names)) for family, names in missing.items()}
+    for absolute, _rel, suffix in files:
+        language, _spec = SUFFIXES[suffix]
+        family = FAMILIES.get(language, language)
+        if family not in patterns or absolute in done:
+            continue
+        outcome = outcomes.get(absolute)
+        if outcome is None or outcome.parsed or outcome.skipped:
             continue
         try:
             with open(absolute, "rb") as handle:
                 data = handle.read(settings.max_size + 1)
         except OSError:
             continue
-        if len(data) > settings.max_size or not patterns[family].search(data):
-            continue
-        try:
-            constants = adapter_for(adapter_spec).constants(data)
-        except (ValueError, RecursionError):
-            continue
-        if not constants:
-            continue
-        outcome.constants = constants
-        target = table.setdefault(family, {})
-        for name, value in constants.items():
-            known = target.get(name)
-            target[name] = value if known is None or known == value else _AMBIGUOUS
-        if cache is not None and absolute in stats:
-            cache.put(absolute, *stats[absolute], outcome)
+        if patterns[family].search(data):
+            collect(absolute, family, data)
 
 
 def _definition_pattern(names: set[str]) -> re.Pattern[bytes]:

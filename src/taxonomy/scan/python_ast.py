@@ -28,18 +28,16 @@ class PythonAdapter:
         except (ValueError, RecursionError, MemoryError):
             return FileScan(error=(1, 1), partial=False)
         ctx = _Context(source, sigs.methods(self.language))
-        ctx.collect(tree)
-        out = FileScan(constants=dict(ctx.constants))
         want_payloads = self.language in sigs.payloads
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call):
-                call = ctx.call(node)
-                if call is not None:
-                    out.calls.append(call)
-            elif want_payloads and isinstance(node, ast.Dict):
-                keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
-                if keys & {"events", "attributes", "purchases"}:
-                    out.payloads.append((node.lineno, ctx.column(node), ctx.value(node)))
+        calls, dicts = ctx.collect(tree, want_payloads)
+        out = FileScan(constants=dict(ctx.constants))
+        for node in calls:
+            call = ctx.call(node)
+            if call is not None:
+                out.calls.append(call)
+        for literal in dicts:
+            out.payloads.append((literal.lineno, ctx.column(literal), ctx.value(literal)))
+        out.imports = dict(ctx.imported)  # after the values: module attributes add their hints
         return out
 
     def constants(self, source: bytes) -> dict[str, Value]:
@@ -48,7 +46,7 @@ class PythonAdapter:
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return {}
         ctx = _Context(source, frozenset())
-        ctx.collect(tree)
+        ctx.collect(tree, False, walk=False)
         return dict(ctx.constants)
 
 
@@ -57,40 +55,70 @@ class _Context:
         self.lines = source.split(b"\n")
         self.methods = methods
         self.constants: dict[str, Value] = {}
-        self.imported: set[str] = set()
+        self.imported: dict[str, str] = {}  # local name -> module (".events" for relative imports)
+        self.from_imported: set[str] = set()  # names bound by `from module import name`
         self.bindings: dict[str, ast.expr | None] = {}
-        self.source = source.decode("utf-8", "replace")
 
     def column(self, node: Any) -> int:
         line = self.lines[node.lineno - 1] if node.lineno - 1 < len(self.lines) else b""
         return len(line[: node.col_offset].decode("utf-8", "replace")) + 1
 
     def text(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.source, node) or ast.unparse(node)
+        """The node's source text (ast.get_source_segment re-splits the whole file on every call: too slow)."""
+        start, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        if start is None or end is None:
+            return str(ast.unparse(node))
+        first: int = getattr(node, "col_offset", 0)
+        last: int = getattr(node, "end_col_offset", 0)
+        if start == end:
+            return str(self.lines[start - 1][first:last].decode("utf-8", "replace"))
+        parts = [self.lines[start - 1][first:], *self.lines[start : end - 1], self.lines[end - 1][:last]]
+        return str(b"\n".join(parts).decode("utf-8", "replace"))
 
-    def collect(self, tree: ast.Module) -> None:
+    def collect(
+        self, tree: ast.Module, want_payloads: bool, *, walk: bool = True
+    ) -> tuple[list[ast.Call], list[ast.Dict]]:
+        """Module constants and imports; with `walk`, one pass over the tree for bindings, calls and payloads."""
         for stmt in tree.body:
             if isinstance(stmt, ast.ImportFrom):
+                module = "." * stmt.level + (stmt.module or "")
                 for alias in stmt.names:
-                    self.imported.add(alias.asname or alias.name)
+                    self.imported[alias.asname or alias.name] = module
+                    self.from_imported.add(alias.asname or alias.name)
             elif isinstance(stmt, ast.Import):
                 for alias in stmt.names:
-                    self.imported.add((alias.asname or alias.name).split(".")[0])
+                    self.imported[(alias.asname or alias.name).split(".")[0]] = alias.name
             elif isinstance(stmt, ast.Assign | ast.AnnAssign):
                 self._assign(stmt, "")
             elif isinstance(stmt, ast.ClassDef):
                 for inner in stmt.body:
                     if isinstance(inner, ast.Assign | ast.AnnAssign):
                         self._assign(inner, stmt.name + ".")
+        calls: list[ast.Call] = []
+        dicts: list[ast.Dict] = []
+        if not walk:
+            return calls, dicts
         counts: dict[str, list[ast.expr | None]] = {}
+        methods = self.methods
         for node in ast.walk(tree):
-            if isinstance(node, ast.Assign):
-                for target in node.targets:
+            kind = type(node)
+            if kind is ast.Call:
+                func = node.func  # type: ignore[attr-defined]
+                name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None
+                if name in methods:
+                    calls.append(node)  # type: ignore[arg-type]
+            elif kind is ast.Assign:
+                for target in node.targets:  # type: ignore[attr-defined]
                     if isinstance(target, ast.Name):
-                        counts.setdefault(target.id, []).append(node.value)
-            elif isinstance(node, ast.arg):
-                counts.setdefault(node.arg, []).append(None)
+                        counts.setdefault(target.id, []).append(node.value)  # type: ignore[attr-defined]
+            elif kind is ast.arg:
+                counts.setdefault(node.arg, []).append(None)  # type: ignore[attr-defined]
+            elif kind is ast.Dict and want_payloads:
+                keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}  # type: ignore[attr-defined]
+                if keys & {"events", "attributes", "purchases"}:
+                    dicts.append(node)  # type: ignore[arg-type]
         self.bindings = {name: values[0] if len(values) == 1 else None for name, values in counts.items()}
+        return calls, dicts
 
     def _assign(self, stmt: ast.Assign | ast.AnnAssign, prefix: str) -> None:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -197,6 +225,11 @@ class _Context:
             if root in self.imported:
                 # `events.SIGNED_UP` (module imported) -> SIGNED_UP; `Events.X` (class imported) -> Events.X
                 ref = rest if rest and root[:1].islower() else name
+                if ref == rest:  # a module attribute: the constant lives in that module
+                    module = self.imported[root]
+                    if root in self.from_imported:
+                        module = f"{module}.{root}" if not module.endswith(".") else f"{module}{root}"
+                    self.imported.setdefault(rest.split(".", 1)[0], module)
                 return Value("ref", expr=self.text(node), ref=ref)
             return Value.dynamic(self.text(node))
         return Value.dynamic(self.text(node))

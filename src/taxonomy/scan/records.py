@@ -119,7 +119,6 @@ class ScanResult:
     skipped: tuple[Skipped, ...]
     files: int = 0  # files discovered
     parsed: int = 0  # files that passed the prefilter and were parsed
-    whole_project: bool = False  # the scan covered the project root with no narrowing PATHS
     suppressions: tuple[Suppressed, ...] = ()
     languages: tuple[str, ...] = field(default=())
 

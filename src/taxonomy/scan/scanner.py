@@ -26,10 +26,13 @@ class FileOutcome:
     parsed: bool = False
     constants: dict[str, Value] = field(default_factory=dict)
     suppressions: list[Suppressed] = field(default_factory=list)
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> module, for constants defined elsewhere
 
 
-def prefilter(needles: tuple[bytes, ...]) -> re.Pattern[bytes]:
-    return re.compile(b"|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)) or b"(?!)")
+def candidate(data: bytes, sigs: SignatureSet, language: str) -> bool:
+    """The byte-level prefilter: does the file mention a method name its language's signatures know at all?"""
+    anchors, needles = sigs.prefilter(language)
+    return any(anchor in data for anchor in anchors) and any(needle in data for needle in needles)
 
 
 def scan_file(
@@ -38,7 +41,6 @@ def scan_file(
     language: str,
     adapter_spec: str,
     sigs: SignatureSet,
-    needle_re: re.Pattern[bytes],
     max_size: int,
 ) -> FileOutcome:
     outcome = FileOutcome(rel, language)
@@ -55,7 +57,7 @@ def scan_file(
     if b"\0" in data[:_BINARY_PROBE]:
         outcome.skipped = "binary file"
         return outcome
-    if needle_re.search(data) is None:
+    if not candidate(data, sigs, language):
         return outcome
     return scan_source(data, outcome, adapter_spec, sigs)
 
@@ -70,6 +72,7 @@ def scan_source(data: bytes, outcome: FileOutcome, adapter_spec: str, sigs: Sign
     result = adapter.scan(data, sigs)
     outcome.parsed = True
     outcome.constants = result.constants
+    outcome.imports = result.imports
     for call in result.calls:
         sig = sigs.lookup(call.method, call.receiver, outcome.language)
         if sig is not None:

@@ -73,7 +73,7 @@ class Signature:
         return self.receiver_re is not None and self.receiver_re.fullmatch(receiver) is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SignatureSet:
     """Every enabled signature, indexed by method name, and what the prefilter searches for."""
 
@@ -81,6 +81,7 @@ class SignatureSet:
     modules: Mapping[str, Mapping[str, str]]  # language -> import source -> receiver name it binds
     payloads: frozenset[str]  # languages whose /users/track payload literals are call sites
     needles: tuple[bytes, ...] = field(default=())
+    anchors: tuple[bytes, ...] = field(default=())  # fewer, shorter substrings covering every needle (fast reject)
 
     def lookup(self, method: str, receiver: str | None, language: str) -> Signature | None:
         for sig in self.by_method.get(method, ()):
@@ -89,7 +90,24 @@ class SignatureSet:
         return None
 
     def methods(self, language: str) -> frozenset[str]:
-        return frozenset(m for m, sigs in self.by_method.items() if any(language in s.languages for s in sigs))
+        return _methods(self, language)
+
+    def prefilter(self, language: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+        """(anchors, needles) for one language: its method names, plus the payload keys where payloads count."""
+        return _prefilter(self, language)
+
+
+@functools.cache
+def _methods(sigs: SignatureSet, language: str) -> frozenset[str]:
+    return frozenset(m for m, group in sigs.by_method.items() if any(language in s.languages for s in group))
+
+
+@functools.cache
+def _prefilter(sigs: SignatureSet, language: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+    needles = {m.encode() for m in _methods(sigs, language)}
+    if language in sigs.payloads:
+        needles.update(PAYLOAD_NEEDLES)
+    return anchors(needles), tuple(sorted(needles))
 
 
 PAYLOAD_NEEDLES = (b"external_id", b"user_alias", b"braze_id")
@@ -225,7 +243,30 @@ def _build(packs: tuple[str, ...], wrappers: tuple[Signature, ...]) -> Signature
         modules=modules,
         payloads=frozenset(payloads),
         needles=tuple(sorted(needles)),
+        anchors=anchors(needles),
     )
+
+
+def anchors(needles: Iterable[bytes], min_len: int = 6) -> tuple[bytes, ...]:
+    """A small set of substrings such that every needle contains one (greedy set cover).
+
+    The prefilter asks "does the file contain any anchor?" (one fast memchr-based scan per anchor), and only then
+    "which needle?"; fewer scans of every file's bytes is what makes the prefilter cheap.
+    """
+    remaining = {n for n in needles if n}
+    chosen: list[bytes] = []
+    while remaining:
+        counts: dict[bytes, int] = {}
+        for needle in remaining:
+            subs = {
+                needle[i : i + size] for size in range(min_len, len(needle) + 1) for i in range(len(needle) - size + 1)
+            }
+            for sub in subs or {needle}:
+                counts[sub] = counts.get(sub, 0) + 1
+        best = max(counts, key=lambda sub: (counts[sub], -len(sub) if counts[sub] > 1 else len(sub), sub))
+        chosen.append(best)
+        remaining = {n for n in remaining if best not in n}
+    return tuple(sorted(chosen))
 
 
 def platform_files() -> tuple[str, ...]:

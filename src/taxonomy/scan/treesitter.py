@@ -35,7 +35,7 @@ class FileContext:
         self.modules = sigs.modules.get(language, {})
         self.constants: dict[str, Value] = {}  # file-level: name -> resolved literal value
         self.exported: dict[str, Value] = {}  # what other files may import
-        self.imported: set[str] = set()  # local names bound by imports (refs to them resolve project-wide)
+        self.imported: dict[str, str] = {}  # local name bound by an import -> its module (refs resolve project-wide)
         self.aliases: dict[str, str] = {}  # local name -> receiver it stands for (import * as b from braze)
         self.functions: dict[str, tuple[str, str]] = {}  # local name -> (receiver, method) of a named import
         self.bindings: dict[str, Node | None] = {}  # local variable -> its initializer (None when ambiguous)
@@ -88,7 +88,7 @@ class TreeSitterAdapter:
         root = self.parse(source)
         ctx = FileContext(source, sigs, self.language)
         self.prepare(root, ctx)
-        out = FileScan(constants=dict(ctx.exported))
+        out = FileScan(constants=dict(ctx.exported), imports=dict(ctx.imported))
         want_payloads = self.language in sigs.payloads
         for _index, captures in QueryCursor(self.query).matches(root):
             if "object" in captures:

@@ -50,17 +50,20 @@ def _string(node: Node) -> str:
 
 
 def dotted(node: Node) -> str | None:
-    """`a.b.c` for a chain of plain member accesses, else None."""
-    node = _unwrap(node)
-    if node.type in ("identifier", "this", "property_identifier", "type_identifier"):
-        return node_text(node)
-    if node.type == "member_expression":
-        obj = node.child_by_field_name("object")
-        prop = node.child_by_field_name("property")
-        if obj is not None and prop is not None:
-            base = dotted(obj)
-            return f"{base}.{node_text(prop)}" if base else None
-    return None
+    """`a.b.c` for a chain of plain member accesses, else None (iterative: chains may be very long)."""
+    parts: list[str] = []
+    current: Node | None = _unwrap(node)
+    while current is not None and current.type == "member_expression":
+        prop = current.child_by_field_name("property")
+        obj = current.child_by_field_name("object")
+        if prop is None or obj is None or len(parts) > _MAX_DEPTH:
+            return None
+        parts.append(node_text(prop))
+        current = _unwrap(obj)
+    if current is None or current.type not in ("identifier", "this", "property_identifier", "type_identifier"):
+        return None
+    parts.append(node_text(current))
+    return ".".join(reversed(parts))
 
 
 class JavaScriptAdapter(TreeSitterAdapter):
@@ -111,12 +114,12 @@ class JavaScriptAdapter(TreeSitterAdapter):
             return
         for child in clause.named_children:
             if child.type == "identifier":  # default import
-                ctx.imported.add(node_text(child))
+                ctx.imported[node_text(child)] = module
                 if receiver:
                     ctx.aliases[node_text(child)] = receiver
             elif child.type == "namespace_import":
                 for ident in child.named_children:
-                    ctx.imported.add(node_text(ident))
+                    ctx.imported[node_text(ident)] = module
                     if receiver:
                         ctx.aliases[node_text(ident)] = receiver
             elif child.type == "named_imports":
@@ -127,7 +130,7 @@ class JavaScriptAdapter(TreeSitterAdapter):
                     alias = spec.child_by_field_name("alias") or name
                     if name is None or alias is None:
                         continue
-                    ctx.imported.add(node_text(alias))
+                    ctx.imported[node_text(alias)] = module
                     if receiver:
                         ctx.functions[node_text(alias)] = (receiver, node_text(name))
 

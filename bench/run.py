@@ -1,0 +1,147 @@
+"""Time `taxonomy scan` (cold and warm) beside ripgrep and ast-grep on the same generated tree, in the same run;
+check recall and precision against the generator's truth; report peak memory. Run by hand, never in CI.
+
+    python bench/run.py --files 20000            # generates bench/out/20000/ on first use
+    python bench/run.py --files 2000 100000 --repeat 3
+
+Needs /usr/bin/time (GNU time) for peak memory, `rg` (apt-get install ripgrep) and optionally `ast-grep`
+(pip install ast-grep-cli). Languages the scanner does not parse yet are left out of recall/precision.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+from generate import generate  # noqa: E402
+
+METHODS = ["logCustomEvent", "logPurchase", "setCustomUserAttribute", "incrementCustomUserAttribute", "setEmail",
+           "external_id", "LogCustomEvent", "send"]  # fmt: skip
+AST_GREP_RULES = "\n---\n".join(
+    f"id: {lang}-{method}\nlanguage: {lang}\nrule:\n  pattern: $R.{method}($$$A)"
+    for lang in ("javascript", "typescript", "tsx")
+    for method in (
+        "logCustomEvent",
+        "logPurchase",
+        "setCustomUserAttribute",
+        "incrementCustomUserAttribute",
+        "setEmail",
+    )
+)
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, int | None, subprocess.CompletedProcess[bytes]]:
+    """Wall seconds, peak RSS in KB (GNU time), the finished process (CPU seconds in CPU_SECONDS)."""
+    wrapped = ["/usr/bin/time", "-v", *cmd] if Path("/usr/bin/time").exists() else cmd
+    start = time.perf_counter()
+    proc = subprocess.run(wrapped, cwd=cwd, capture_output=True)
+    wall = time.perf_counter() - start
+    match = re.search(rb"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    cpu = [float(m) for m in re.findall(rb"(?:User|System) time \(seconds\): ([\d.]+)", proc.stderr)]
+    CPU_SECONDS.append(sum(cpu))
+    return wall, int(match.group(1)) if match else None, proc
+
+
+CPU_SECONDS: list[float] = []  # user + system seconds of each timed run (the machine may be shared)
+
+
+def best(cmd: list[str], cwd: Path, repeat: int, before: object = None) -> tuple[float, int | None]:
+    walls, peak = [], None
+    CPU_SECONDS.clear()
+    for _ in range(repeat):
+        if callable(before):
+            before()
+        wall, rss, proc = timed(cmd, cwd)
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"{cmd[0]} failed: {proc.stderr[-2000:].decode(errors='replace')}")
+        walls.append(wall)
+        peak = max(peak or 0, rss or 0) or None
+    return statistics.median(walls), peak
+
+
+def accuracy(truth: list[dict[str, object]], scan_json: Path) -> tuple[float, float, int, int, int]:
+    from taxonomy.scan.languages import SUFFIXES
+
+    known = {lang for lang, _spec in SUFFIXES.values()}
+    want = {(s["file"], s["line"], s["kind"], s["name"]) for s in truth if s["language"] in known}
+    found_doc = json.loads(scan_json.read_text())
+    got = {(s["file"], s["line"], s["kind"], s["name"]) for s in found_doc["call_sites"]}
+    hit = len(want & got)
+    recall = hit / len(want) if want else 1.0
+    precision = hit / len(got) if got else 1.0
+    return recall, precision, len(want), len(got), len(found_doc["skipped"])
+
+
+def run(files: int, out_root: Path, taxonomy: list[str], repeat: int, ast_grep_max: int) -> dict[str, object]:
+    out = out_root / str(files)
+    if not (out / "truth.json").exists():
+        generate(out, files, 7, 0.05)
+    truth_doc = json.loads((out / "truth.json").read_text())
+    tree = out / "tree"
+    result: dict[str, object] = {"files": files, "megabytes": round(truth_doc["bytes"] / 1e6, 1)}
+    rg = shutil.which("rg")
+    if rg:
+        result["rg_s"], _ = best([rg, "-l", "-e", "|".join(METHODS), "."], tree, repeat)
+        result["rg_cpu_s"] = round(statistics.median(CPU_SECONDS), 2)
+    cache = tree / ".taxonomy-cache"
+    scan_json = out / "scan.json"
+    cmd = [*taxonomy, "scan", ".", "--format", "json", "-o", str(scan_json)]
+    result["cold_s"], result["cold_peak_mb"] = best(cmd, tree, repeat, lambda: shutil.rmtree(cache, ignore_errors=True))
+    result["cold_cpu_s"] = round(statistics.median(CPU_SECONDS), 2)
+    result["warm_s"], result["warm_peak_mb"] = best(cmd, tree, repeat)
+    result["warm_cpu_s"] = round(statistics.median(CPU_SECONDS), 2)
+    for key in ("cold_peak_mb", "warm_peak_mb"):
+        if result[key]:
+            result[key] = round(int(result[key]) / 1024)  # type: ignore[call-overload]
+    one = [*taxonomy, "scan", ".", "--format", "json", "-o", str(out / "scan-j1.json"), "--no-cache", "-j", "1"]
+    result["cold_1core_s"], _ = best(one, tree, 1)
+    recall, precision, want, got, skipped = accuracy(truth_doc["call_sites"], scan_json)
+    result.update(recall=round(recall, 4), precision=round(precision, 4), truth=want, found=got, skipped=skipped)
+    # not `sg`: on Linux that is usually the shadow-utils setgid command
+    sg = shutil.which("ast-grep") or shutil.which("ast-grep", path=os.path.dirname(sys.executable))
+    if sg and files <= ast_grep_max:
+        result["ast_grep_s"], _ = best([sg, "scan", "--inline-rules", AST_GREP_RULES, "--json=stream", "."], tree, 1)
+        result["ast_grep_cpu_s"] = round(statistics.median(CPU_SECONDS), 2)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, nargs="+", default=[20_000])
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--ast-grep-max-files", type=int, default=20_000, help="skip ast-grep on bigger trees")
+    parser.add_argument("--taxonomy", default=f"{sys.executable} -m taxonomy", help="how to run the tool")
+    args = parser.parse_args()
+    os.environ.setdefault("PYTHONPATH", str(HERE.parent / "src"))
+    rows = [run(n, args.out, args.taxonomy.split(), args.repeat, args.ast_grep_max_files) for n in args.files]
+    print(f"load average at the end: {os.getloadavg()}")
+    for row in rows:
+        rg = row.get("rg_s")
+        ratio = lambda key: f"{row[key] / rg:.1f}x rg" if rg else "-"  # noqa: E731
+        print(
+            f"{row['files']:>7} files {row['megabytes']:>6} MB | rg {rg or 0:.2f}s | cold {row['cold_s']:.2f}s ({ratio('cold_s')}, "
+            f"1 core {row['cold_1core_s']:.2f}s, peak {row['cold_peak_mb']} MB) | warm {row['warm_s']:.2f}s ({ratio('warm_s')}, "
+            f"peak {row['warm_peak_mb']} MB) | ast-grep {row.get('ast_grep_s', float('nan')):.2f}s | recall {row['recall']} "
+            f"precision {row['precision']} ({row['found']}/{row['truth']}, {row['skipped']} skipped)"
+        )
+        print(f"        cpu seconds: rg {row.get('rg_cpu_s')} cold {row['cold_cpu_s']} warm {row['warm_cpu_s']} "
+              f"ast-grep {row.get('ast_grep_cpu_s')}")  # fmt: skip
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(rows, indent=2))
+
+
+if __name__ == "__main__":
+    main()
