@@ -183,6 +183,11 @@ def parse(text: str, display: str) -> Any:
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
+    except RecursionError:
+        # ruamel.yaml's round-trip constructor recurses a few frames per level: ~250 levels exhaust the stack
+        raise TaxonomyError(
+            "nested too deeply to rewrite (more than about 200 levels)", file=display, hint="flatten the file"
+        ) from None
 
 
 def dump(data: Any, *, explicit_start: bool = False) -> str:
