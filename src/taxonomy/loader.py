@@ -29,6 +29,8 @@ from taxonomy.paths import display_path
 from taxonomy.yamlsource import YList, YMap, parse, read_text
 
 DEFAULT_NAMES = ("taxonomy.yaml", "taxonomy.yml")
+# A taxonomy of thousands of events is a few MB; far more would exhaust memory as a tree of positioned nodes.
+MAX_BYTES = 20_000_000
 # Top-level keys the model reads itself; any other key the schema allows is kept in Taxonomy.sections.
 _MODELLED = {
     "version",
@@ -47,7 +49,7 @@ class FileSource:
     """Where the taxonomy files are read from: the disk here; `taxonomy diff` reads a git revision instead."""
 
     def read_text(self, path: Path, display: str) -> str:
-        return read_text(path, display)
+        return read_text(path, display, MAX_BYTES)
 
     def glob(self, pattern: Path) -> list[Path]:
         return sorted(Path(p) for p in glob.glob(str(pattern), recursive=True))

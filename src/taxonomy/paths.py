@@ -26,8 +26,10 @@ def _inside(path: Path, base: Path) -> bool:
     return True
 
 
-def read_regular(path: str | os.PathLike[str]) -> bytes:
+def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
     """A regular file's bytes; a FIFO or a device raises OSError instead of blocking or never ending.
+
+    A file larger than `limit` bytes raises OSError too, before anything is read.
 
     Opened non-blocking so that a named pipe (which blocks until a writer comes) is refused at once.
     """
@@ -38,4 +40,7 @@ def read_regular(path: str | os.PathLike[str]) -> bytes:
             raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
         if not stat.S_ISREG(mode):
             raise OSError(errno.EINVAL, "not a regular file (a pipe or a device?)", str(path))
+        size = os.fstat(handle.fileno()).st_size
+        if limit is not None and size > limit:
+            raise OSError(errno.EFBIG, f"too large ({size:,} bytes; the limit is {limit:,})", str(path))
         return handle.read()

@@ -48,10 +48,10 @@ class YList(list[Any]):
         self.item_spans: list[Span] = []
 
 
-def read_text(path: Path, display: str) -> str:
-    """A file's text: UTF-8 (a BOM is fine), CRLF is fine; anything else is a clear error."""
+def read_text(path: Path, display: str, limit: int | None = None) -> str:
+    """A file's text: UTF-8 (a BOM is fine), CRLF is fine; anything else (or more than `limit` bytes) is an error."""
     try:
-        raw = read_regular(path)
+        raw = read_regular(path, limit)
     except FileNotFoundError:
         raise TaxonomyError("file not found", file=display) from None
     except IsADirectoryError:
