@@ -30,7 +30,7 @@ from taxonomy.yamlsource import YList, YMap, parse, read_text
 
 DEFAULT_NAMES = ("taxonomy.yaml", "taxonomy.yml")
 # A taxonomy of thousands of events is a few MB; far more would exhaust memory as a tree of positioned nodes.
-MAX_BYTES = 20_000_000
+MAX_BYTES = 10_000_000
 # Top-level keys the model reads itself; any other key the schema allows is kept in Taxonomy.sections.
 _MODELLED = {
     "version",
