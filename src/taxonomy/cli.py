@@ -315,8 +315,12 @@ def docs_(file: str | None, output: str | None, config: str | None) -> int:
 
 def _redact(text: str) -> str:
     """The Braze API key never reaches the terminal, whatever failed."""
-    secret = os.environ.get("BRAZE_API_KEY")
-    return text.replace(secret, "[REDACTED]") if secret and len(secret) >= 4 else text
+    secret = os.environ.get("BRAZE_API_KEY", "").strip()  # pull strips it: the stripped form is what may leak
+    if len(secret) < 4:
+        return text
+    from taxonomy.commands.pull import redact
+
+    return redact(text, secret)
 
 
 def main(argv: list[str] | None = None) -> None:
