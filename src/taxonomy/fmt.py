@@ -23,6 +23,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, PlainScalarString, SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
@@ -162,9 +164,28 @@ class _Emitter(Emitter):
         return '"' if style == "'" else style
 
 
+class _Representer(RoundTripRepresenter):
+    def represent_scalar_float(self, data: Any) -> Any:
+        """ruamel rewrites a float with the digits it was written with; a subnormal such as 2.225073858507e-311
+        cannot hold that many, so the rewrite would change the value: then write Python's exact shortest form."""
+        node = super().represent_scalar_float(data)
+        try:
+            same = float(node.value) == float(data)
+        except ValueError:  # .inf, .nan and friends are kept as written
+            same = True
+        if not same:
+            mantissa, e, exponent = repr(float(data)).partition("e")
+            node.value = (mantissa if "." in mantissa else mantissa + ".0") + (f"e{exponent}" if e else "")
+        return node
+
+
+_Representer.add_representer(ScalarFloat, _Representer.represent_scalar_float)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Emitter = _Emitter
+    yaml.Representer = _Representer
     yaml.preserve_quotes = True  # then canonicalised by _requote, which knows what the loader will read
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096  # never re-wrap: long descriptions stay on their line
