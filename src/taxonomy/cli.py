@@ -183,6 +183,7 @@ def drift(exports: tuple[str, ...], taxonomy_file: str | None, code_paths: tuple
 
     EXPORT is a snapshot from `taxonomy pull`, a saved REST body (GET /custom_attributes, /events,
     /events/list, /purchases/product_list) or a dashboard "Export all" CSV; give several to combine them.
+    Without EXPORT, `exports` of [drift] in .taxonomy.toml is used.
     """
     from taxonomy.commands.drift import drift as run
 
