@@ -14,14 +14,6 @@ if TYPE_CHECKING:
     from taxonomy.config import Config
     from taxonomy.scan.records import CallSite, ScanResult
 
-# Braze's standard profile fields (rules/braze.yaml may list more; these are the ones SDK setters write).
-STANDARD_ATTRIBUTES = frozenset(
-    {"external_id", "user_alias", "alias_name", "alias_label", "braze_id", "first_name", "last_name", "email", "phone",
-     "gender", "dob", "country", "home_city", "language", "time_zone", "email_subscribe", "push_subscribe",
-     "email_open_tracking_disabled", "email_click_tracking_disabled", "date_of_first_session",
-     "date_of_last_session", "current_location", "push_tokens", "subscription_groups", "marked_email_as_spam_at",
-     "facebook", "twitter"}
-)  # fmt: skip
 _KIND_TABLE = {"event": "events", "attribute": "attributes", "purchase": "products"}
 
 
@@ -35,6 +27,13 @@ class CheckContext:
 
     def span(self, site: CallSite) -> Span:
         return Span(self.display.get(site.file, site.file), site.line, site.column)
+
+
+def standard_fields() -> frozenset[str]:
+    """Braze's standard profile fields (rules/users_track.yaml)."""
+    from taxonomy.resources import load_rule_pack
+
+    return frozenset(load_rule_pack("users_track.yaml")["standard_fields"])
 
 
 def _declared(ctx: CheckContext, kind: str) -> Mapping[str, Item]:
@@ -54,7 +53,7 @@ def _undeclared(ctx: CheckContext, kind: str, check: Any, noun: str) -> Iterator
     declared = _declared(ctx, kind)
     for site in _named(ctx, kind):
         name = site.name or ""
-        if kind == "attribute" and name in STANDARD_ATTRIBUTES:
+        if kind == "attribute" and name in standard_fields():
             continue  # COD011 says it better
         if name not in declared:
             yield check.finding(
@@ -343,7 +342,7 @@ def standard_as_custom(ctx: CheckContext) -> Iterator[Finding]:
         braze.getUser()?.setEmail(address);
     """
     for site in _named(ctx, "attribute"):
-        if site.name in STANDARD_ATTRIBUTES:
+        if site.name in standard_fields():
             yield standard_as_custom.finding(
                 f"`{site.name}` is a standard profile field: use its own setter, not a custom attribute",
                 ctx.span(site),

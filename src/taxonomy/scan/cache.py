@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -90,20 +91,24 @@ class ScanCache:
         except (OSError, ValueError):
             self.entries = {}
 
-    def get(self, path: str, mtime: int, size: int, rel: str) -> FileOutcome | None:
+    def get(self, path: str, mtime: int, size: int, rel: str) -> FileOutcome | bool:
+        """The cached outcome; True for an unchanged file with nothing in it; False when unknown or changed."""
         entry = self.entries.get(path)
         if entry is None or entry[0] != mtime or entry[1] != size:
-            return None
-        return outcome_from(entry[2], rel)
+            return False
+        return outcome_from(entry[2], rel) if len(entry) > 2 else True
 
-    def put(self, path: str, mtime: int, size: int, outcome: FileOutcome) -> None:
-        self.entries[path] = [mtime, size, outcome_to(outcome)]
+    def put(self, path: str, mtime: int, size: int, outcome: FileOutcome | None) -> None:
+        """`None`: the file holds nothing worth keeping (stored as just its stat, to keep the cache small)."""
+        self.entries[path] = [mtime, size] if outcome is None else [mtime, size, outcome_to(outcome)]
         self.dirty = True
 
-    def prune(self, keep: set[str]) -> None:
+    def prune(self, keep: set[str], under: tuple[str, ...]) -> None:
+        prefixes = tuple(folder.rstrip("/\\") + os.sep for folder in under)
         for path in set(self.entries) - keep:
-            del self.entries[path]
-            self.dirty = True
+            if path.startswith(prefixes):
+                del self.entries[path]
+                self.dirty = True
 
     def save(self) -> None:
         if not self.dirty:

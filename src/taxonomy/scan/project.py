@@ -21,7 +21,7 @@ from taxonomy.config import Config
 from taxonomy.scan.discover import discover
 from taxonomy.scan.languages import FAMILIES, SUFFIXES
 from taxonomy.scan.records import CallSite, ScanResult, Skipped, Suppressed, Value
-from taxonomy.scan.scanner import FileOutcome, scan_file
+from taxonomy.scan.scanner import FileOutcome, is_empty, scan_file
 from taxonomy.scan.settings import ScanSettings, load_settings
 from taxonomy.scan.signatures import SignatureSet, build
 
@@ -44,6 +44,26 @@ def scan_paths(
     `root` is the folder call-site paths are relative to (default: the single folder given, else the working
     folder). Settings come from `config.section("scan")`; the cache lives under `config.root`.
     """
+    import gc
+
+    # Tens of thousands of small records: the cyclic GC would rescan them again and again (superlinear time).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _scan(paths, config, root, use_cache, jobs, progress)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _scan(
+    paths: Sequence[str | os.PathLike[str]],
+    config: Config,
+    root: Path | None,
+    use_cache: bool | None,
+    jobs: int | None,
+    progress: bool,
+) -> ScanResult:
     settings = load_settings(config)
     sigs = build(settings.packs, settings.wrappers)
     given = [Path(p) for p in paths] or [Path(".")]
@@ -79,15 +99,18 @@ def scan_paths(
             if info is not None:
                 stats[absolute] = (info.st_mtime_ns, info.st_size)
                 hit = cache.get(absolute, info.st_mtime_ns, info.st_size, rel)
-                if hit is not None:
+                if hit is True:
+                    continue  # unchanged, and nothing in it
+                if hit is not False:
                     outcomes[absolute] = hit
                     continue
         todo.append((absolute, rel, language, adapter))
-    all_cached = not todo and cache is not None and set(cache.entries) == set(stats)
+    all_cached = not todo and cache is not None  # nothing changed: the constants of the last run still hold
     worker_count = _workers(len(todo), settings.jobs if jobs is None else jobs)
     report = _Progress(len(todo)) if progress and todo else None
     for absolute, outcome in _run(todo, sigs, settings, worker_count, report):
-        outcomes[absolute] = outcome
+        if outcome is not None:  # only files with something to say are kept in memory: flat memory on big trees
+            outcomes[absolute] = outcome
         if cache is not None and absolute in stats:
             cache.put(absolute, *stats[absolute], outcome)
     if report is not None:
@@ -107,7 +130,8 @@ def scan_paths(
             skipped.append(Skipped(outcome.file, outcome.skipped))
         suppressions.extend(outcome.suppressions)
     if cache is not None:
-        cache.prune(set(stats))
+        # forget files that vanished from the folders scanned now; other folders' entries stay for their next scan
+        cache.prune(set(stats), tuple(str(p.absolute()) for p in given if p.is_dir()))
         cache.save()
     sites.sort(key=lambda s: (s.file, s.line, s.column, s.kind, s.name or ""))
     skipped.sort(key=lambda s: s.file)
@@ -118,7 +142,7 @@ def scan_paths(
         files=len(found.files),
         parsed=sum(1 for o in outcomes.values() if o.parsed),
         suppressions=tuple(sorted(suppressions, key=lambda s: (s.file, s.line))),
-        languages=tuple(sorted({o.language for o in outcomes.values()})),
+        languages=tuple(sorted({SUFFIXES[suffix][0] for _a, _r, suffix in found.files})),
     )
 
 
@@ -169,8 +193,14 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _scan_chunk(chunk: list[tuple[str, str, str, str]], sigs: SignatureSet, max_size: int) -> list[Any]:
-    return [(a, scan_file(a, rel, lang, adapter, sigs, max_size)) for a, rel, lang, adapter in chunk]
+def _scan_chunk(
+    chunk: list[tuple[str, str, str, str]], sigs: SignatureSet, max_size: int
+) -> list[tuple[str, FileOutcome | None]]:
+    out: list[tuple[str, FileOutcome | None]] = []
+    for absolute, rel, language, adapter in chunk:
+        outcome = scan_file(absolute, rel, language, adapter, sigs, max_size)
+        out.append((absolute, None if is_empty(outcome) else outcome))  # None: cheap to send back from a worker
+    return out
 
 
 def _run(
@@ -179,7 +209,7 @@ def _run(
     settings: ScanSettings,
     workers: int,
     report: _Progress | None,
-) -> list[tuple[str, FileOutcome]]:
+) -> list[tuple[str, FileOutcome | None]]:
     if workers <= 1:
         out = []
         for start in range(0, len(todo), _CHUNK):
@@ -192,7 +222,7 @@ def _run(
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
-    results: list[tuple[str, FileOutcome]] = []
+    results: list[tuple[str, FileOutcome | None]] = []
     chunks = [todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = [pool.submit(_scan_chunk, chunk, sigs, settings.max_size) for chunk in chunks]
@@ -279,6 +309,7 @@ def _second_pass(
     if not missing:
         return
     by_suffix = {suffix: spec for suffix, (_lang, spec) in SUFFIXES.items()}
+    relative = {absolute: rel for absolute, rel, _suffix in files}
     done: set[str] = set()
 
     def collect(absolute: str, family: str, data: bytes | None = None) -> None:
@@ -286,7 +317,8 @@ def _second_pass(
         outcome = outcomes.get(absolute)
         if outcome is not None and (outcome.parsed or outcome.skipped):
             return
-        spec = by_suffix.get(os.path.splitext(absolute)[1].lower())
+        suffix = os.path.splitext(absolute)[1].lower()
+        spec = by_suffix.get(suffix)
         if spec is None:
             return
         try:
@@ -302,7 +334,9 @@ def _second_pass(
         for name, value in constants.items():
             known = target.get(name)
             target[name] = value if known is None or known == value else _AMBIGUOUS
-        if outcome is not None and constants:
+        if constants and absolute in relative:
+            if outcome is None:
+                outcome = outcomes[absolute] = FileOutcome(relative[absolute], SUFFIXES[suffix][0])
             outcome.constants = constants
             if cache is not None and absolute in stats:
                 cache.put(absolute, *stats[absolute], outcome)
@@ -326,7 +360,7 @@ def _second_pass(
         if family not in patterns or absolute in done:
             continue
         outcome = outcomes.get(absolute)
-        if outcome is None or outcome.parsed or outcome.skipped:
+        if outcome is not None and (outcome.parsed or outcome.skipped):
             continue
         try:
             with open(absolute, "rb") as handle:

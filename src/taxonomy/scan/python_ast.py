@@ -191,13 +191,21 @@ class _Context:
             return Value.dynamic(self.text(node))
         if isinstance(node, ast.Dict):
             entries = []
+            places = []
             for key, val in zip(node.keys, node.values, strict=True):
                 if key is None:
                     continue
                 k = self.value(key, depth + 1)
                 if k.type == "string":
                     entries.append((str(k.literal), self.value(val, depth + 1)))
-            return Value("object", expr=self.text(node), keys=tuple(entries), pos=(node.lineno, self.column(node)))
+                    places.append((key.lineno, self.column(key)))
+            return Value(
+                "object",
+                expr=self.text(node),
+                keys=tuple(entries),
+                pos=(node.lineno, self.column(node)),
+                key_pos=tuple(places),
+            )
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
             entries = [(k.arg, self.value(k.value, depth + 1)) for k in node.keywords if k.arg]
             return Value("object", expr=self.text(node), keys=tuple(entries), pos=(node.lineno, self.column(node)))

@@ -27,6 +27,7 @@ class Value:
     items: tuple[Value, ...] = ()  # array items; or the parts of a "concat"
     ref: str | None = None  # dotted constant name for "ref" (e.g. "Events.SIGNED_UP")
     pos: tuple[int, int] | None = None  # line, column of an object literal (payload entries are reported there)
+    key_pos: tuple[tuple[int, int], ...] = ()  # line, column of each key of `keys` (payload attributes point there)
 
     @staticmethod
     def dynamic(expr: str) -> Value:

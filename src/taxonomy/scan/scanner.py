@@ -9,6 +9,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from typing import Any
 
 from taxonomy.scan.languages import adapter_for
 from taxonomy.scan.records import Arg, CallSite, RawCall, Suppressed, Value
@@ -28,6 +29,12 @@ class FileOutcome:
     constants: dict[str, Value] = field(default_factory=dict)
     suppressions: list[Suppressed] = field(default_factory=list)
     imports: dict[str, str] = field(default_factory=dict)  # local name -> module, for constants defined elsewhere
+
+
+def is_empty(outcome: FileOutcome) -> bool:
+    """Nothing to remember: most files of a tree (no SDK call, no constant anyone needs)."""
+    return not (outcome.sites or outcome.skipped or outcome.parsed or outcome.constants or outcome.suppressions
+                or outcome.imports)  # fmt: skip
 
 
 def candidate(data: bytes, sigs: SignatureSet, language: str) -> bool:
@@ -218,36 +225,19 @@ def build_sites(call: RawCall, sig: Signature, file: str, language: str) -> list
     return sites
 
 
-_STANDARD_PAYLOAD_KEYS = {
-    "first_name",
-    "last_name",
-    "email",
-    "gender",
-    "dob",
-    "country",
-    "home_city",
-    "language",
-    "phone",
-    "email_subscribe",
-    "push_subscribe",
-}
-_PAYLOAD_CONTROL = {
-    "external_id",
-    "user_alias",
-    "braze_id",
-    "_update_existing_only",
-    "_merge_objects",
-    "push_token_import",
-    "app_id",
-    "time_zone",
-    "push_tokens",
-    "subscription_groups",
-}
-_ARRAY_OPS = {"add": "array_add", "remove": "array_remove", "$add": "array_add", "$remove": "array_remove"}
+def _users_track() -> dict[str, Any]:
+    from taxonomy.resources import load_rule_pack
+
+    data: dict[str, Any] = load_rule_pack("users_track.yaml")
+    return data
 
 
 def payload_sites(payload: Value, line: int, column: int, file: str, language: str) -> list[CallSite]:
     """A /users/track body literal: {"events": [...], "attributes": [...], "purchases": [...]}."""
+    rules = _users_track()
+    standard_keys = set(rules["standard_attribute_keys"])
+    control_keys = set(rules["control_keys"])
+    operators: dict[str, str] = rules["operators"]
     sites: list[CallSite] = []
 
     def add(
@@ -284,11 +274,11 @@ def payload_sites(payload: Value, line: int, column: int, file: str, language: s
     for entry in _objects(payload.get("purchases")):
         add("purchase", "log", entry, entry.get("product_id"), entry.get("properties"))
     for entry in _objects(payload.get("attributes")):
-        at = entry.pos or (line, column)
-        for key, value in entry.keys:
-            if key in _PAYLOAD_CONTROL:
+        for index, (key, value) in enumerate(entry.keys):
+            at = entry.key_pos[index] if index < len(entry.key_pos) else entry.pos or (line, column)
+            if key in control_keys:
                 continue
-            if key in _STANDARD_PAYLOAD_KEYS:
+            if key in standard_keys:
                 sites.append(
                     CallSite(
                         file,
@@ -309,16 +299,16 @@ def payload_sites(payload: Value, line: int, column: int, file: str, language: s
             if value.type == "null":
                 op = "unset"
             elif value.type == "object":
-                operator = next((k for k, _ in value.keys if k in _ARRAY_OPS or k == "inc"), None)
-                if operator == "inc":
-                    op, shown = "increment", value.get("inc")
-                elif operator:
-                    op, shown = _ARRAY_OPS[operator], None
+                operator = next((k for k, _ in value.keys if k in operators), None)
+                if operator is not None and operators[operator] == "increment":
+                    op, shown = "increment", value.get(operator)
+                elif operator is not None:
+                    op, shown = operators[operator], None
                 else:
                     op = "nested"
             elif value.type == "array" and any(i.type == "object" for i in value.items):
                 op = "nested"
-            add("attribute", op, entry, Value("string", key), None, shown)
+            add("attribute", op, Value("object", pos=at), Value("string", key), None, shown)
     return sites
 
 

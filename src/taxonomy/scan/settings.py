@@ -9,7 +9,7 @@ from typing import Any
 
 from taxonomy.config import Config
 from taxonomy.errors import TaxonomyError
-from taxonomy.scan.signatures import PACKS, Signature, parse_call
+from taxonomy.scan.signatures import Signature, available_packs, parse_call
 
 KEYS = {"include", "exclude", "packs", "wrappers", "max-file-size", "cache", "jobs", "languages"}
 DEFAULT_MAX_SIZE = 2_000_000
@@ -71,9 +71,10 @@ def load_settings(config: Config) -> ScanSettings:
         if key not in KEYS:
             raise TaxonomyError(f"{_where(config, key)}: unknown setting{did_you_mean(key, KEYS)}")
     packs = _strings(config, table, "packs")
+    known_packs = available_packs()
     for pack in packs:
-        if pack not in PACKS:
-            raise TaxonomyError(f"{_where(config, 'packs')}: no pack {pack!r}{did_you_mean(pack, PACKS)}")
+        if pack not in known_packs:
+            raise TaxonomyError(f"{_where(config, 'packs')}: no pack {pack!r}{did_you_mean(pack, known_packs)}")
     wrappers_raw = table.get("wrappers", [])
     if not isinstance(wrappers_raw, list):
         raise TaxonomyError(f"{_where(config, 'wrappers')} must be an array of tables ([[scan.wrappers]])")

@@ -40,8 +40,6 @@ STANDARD_KEYS = (
     "email_subscribe",
     "push_subscribe",
 )
-BUILTIN_PLATFORMS = ("web", "react_native", "python")  # always on; mobile platforms add themselves here
-PACKS = ("segment", "mparticle")  # optional, off by default
 
 ArgRef = int | str  # a position (0-based) or a label
 
@@ -267,6 +265,13 @@ def anchors(needles: Iterable[bytes], min_len: int = 6) -> tuple[bytes, ...]:
         chosen.append(best)
         remaining = {n for n in remaining if best not in n}
     return tuple(sorted(chosen))
+
+
+def available_packs() -> tuple[str, ...]:
+    """The optional packs shipped in rules/sdk/packs/ (off unless `[scan] packs` names them)."""
+    from taxonomy.resources import rules_dir
+
+    return tuple(sorted(p.stem for p in (rules_dir() / "sdk" / "packs").glob("*.yaml")))
 
 
 def platform_files() -> tuple[str, ...]:

@@ -321,6 +321,7 @@ class JavaScriptAdapter(TreeSitterAdapter):
 
     def _object(self, node: Node, ctx: FileContext, depth: int) -> Value:
         entries: list[tuple[str, Value]] = []
+        places: list[tuple[int, int]] = []
         for child in node.named_children:
             if child.type == "pair":
                 key = child.child_by_field_name("key")
@@ -338,9 +339,11 @@ class JavaScriptAdapter(TreeSitterAdapter):
                     name = None
                 if name is not None:
                     entries.append((name, self.value(val, ctx, depth + 1)))
+                    places.append(ctx.column(key))
             elif child.type == "shorthand_property_identifier":
                 entries.append((node_text(child), Value.dynamic(node_text(child))))
-        return Value("object", expr=node_text(node), keys=tuple(entries), pos=ctx.column(node))
+                places.append(ctx.column(child))
+        return Value("object", expr=node_text(node), keys=tuple(entries), pos=ctx.column(node), key_pos=tuple(places))
 
 
 JAVASCRIPT = JavaScriptAdapter("javascript", "javascript")
