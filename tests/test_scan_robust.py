@@ -23,6 +23,10 @@ ADAPTERS = sorted({spec: (lang, suffix) for suffix, (lang, spec) in SUFFIXES.ite
 SNIPPETS = ["braze.", "logCustomEvent(", "getUser()", "?.", '"', "'", "`", "${", "{", "}", "(", ")", "[", "]", ",",
             ":", "=", "\n", "import ", " from ", "@braze/web-sdk", "const ", "events", "external_id", "#", "//",
             "/*", "*/", "\\", "setCustomUserAttribute", "logPurchase", "None", "null", "1.5", "+"]  # fmt: skip
+SNIPPETS += ["?.let { ", "it.", " -> ", "BrazeProperties()", ".addProperty(", "AppboyBinding.", "Braze.getInstance(c)",
+             "currentUser", "new Dictionary<string, object> { {", '$"', '@"', '"""', "every { ", "const val ", "${",
+             "static final String ", "enum class E(val v: String) { A(", "import static a.B.C;", "[\"k\"] = ",
+             "LogCustomEvent(", "apply { ", "with(", "verify { ", "getCurrentUser { u -> "]  # fmt: skip
 source_text = st.lists(st.one_of(st.sampled_from(SNIPPETS), st.text(max_size=8)), max_size=40).map("".join)
 
 
@@ -120,3 +124,18 @@ def test_deeply_nested_input_is_not_a_crash(tmp_path: Path) -> None:
     assert result.code == 0, result.err
     assert "deep.ts:1:7  event log  e" in result.out
     assert "note: skipped deep.py: syntax error" in result.out
+
+
+def test_deeply_nested_jvm_and_csharp_input_is_not_a_crash(tmp_path: Path) -> None:
+    nested = "".join(f"class C{i} {{ " for i in range(3000)) + "}" * 3000 + "\n"
+    write(tmp_path / "deep.kt", "fun f() { braze.logCustomEvent(" + "a." * 20000 + "b) }\n" + nested)
+    write(tmp_path / "deep.java", 'class A { void f() { braze.logCustomEvent("j"); } }\n' + nested)
+    dictionary = 'new Dictionary<string, object> { {"a", ' * 2000 + "1" + "} }" * 2000
+    write(
+        tmp_path / "deep.cs",
+        f'class A {{ void F() {{ AppboyBinding.LogCustomEvent("c", {dictionary}); }} }}\n' + nested,
+    )
+    result = run_cli("scan", "--no-cache", cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert "deep.java:1:28  event log  j" in result.out
+    assert "deep.cs:1:36  event log  c  (properties: a)" in result.out

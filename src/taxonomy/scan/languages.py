@@ -26,6 +26,11 @@ SUFFIXES: dict[str, tuple[str, str]] = {
     ".tsx": ("typescript", "taxonomy.scan.adapters.javascript:TSX"),
     ".py": ("python", "taxonomy.scan.python_ast:PYTHON"),
     ".pyi": ("python", "taxonomy.scan.python_ast:PYTHON"),
+    # issue 5a: Android (Kotlin, Java), Unity and .NET (C#)
+    ".kt": ("kotlin", "taxonomy.scan.adapters.kotlin:KOTLIN"),
+    ".kts": ("kotlin", "taxonomy.scan.adapters.kotlin:KOTLIN"),
+    ".java": ("java", "taxonomy.scan.adapters.java:JAVA"),
+    ".cs": ("csharp", "taxonomy.scan.adapters.csharp:CSHARP"),
 }
 
 # Languages that can see each other's constants (Kotlin code reads Java constants, and so on).

@@ -77,6 +77,10 @@ class TreeSitterAdapter:
         """The receiver expression as a dotted path (`braze.getUser()`), aliases and bindings substituted."""
         raise NotImplementedError
 
+    def implicit_receiver(self, call: Node, ctx: FileContext) -> str | None:
+        """The receiver of a call written without one (`apply { setEmail(x) }` in Kotlin); None: a bare call."""
+        return None
+
     def arguments(self, node: Node, ctx: FileContext) -> tuple[Arg, ...]:
         raise NotImplementedError
 
@@ -119,7 +123,7 @@ class TreeSitterAdapter:
         elif method in ctx.functions:
             receiver, method = ctx.functions[method]
         elif method in ctx.methods:
-            receiver = None
+            receiver = self.implicit_receiver(captures["call"][0], ctx)
         else:
             return None
         args_nodes = captures.get("args")
