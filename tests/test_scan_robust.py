@@ -27,6 +27,10 @@ SNIPPETS += ["?.let { ", "it.", " -> ", "BrazeProperties()", ".addProperty(", "A
              "currentUser", "new Dictionary<string, object> { {", '$"', '@"', '"""', "every { ", "const val ", "${",
              "static final String ", "enum class E(val v: String) { A(", "import static a.B.C;", "[\"k\"] = ",
              "LogCustomEvent(", "apply { ", "with(", "verify { ", "getCurrentUser { u -> "]  # fmt: skip
+# Swift, Objective-C, Dart (issue 5b), one line each
+SNIPPETS += ["AppDelegate.braze?.", "user.set(email:", "name:", "\\(", "enum E: String { case a = "]  # fmt: skip
+SNIPPETS += ["[Appboy sharedInstance]", " logCustomEvent:", '@"', "@{", "@[", "#define k @", ".email = "]  # fmt: skip
+SNIPPETS += ["BrazePlugin()", "..", "properties: {", "'''", "\\$", "final braze = ", "<BrazePlugin>"]  # fmt: skip
 source_text = st.lists(st.one_of(st.sampled_from(SNIPPETS), st.text(max_size=8)), max_size=40).map("".join)
 
 

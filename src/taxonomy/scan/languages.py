@@ -31,6 +31,12 @@ SUFFIXES: dict[str, tuple[str, str]] = {
     ".kts": ("kotlin", "taxonomy.scan.adapters.kotlin:KOTLIN"),
     ".java": ("java", "taxonomy.scan.adapters.java:JAVA"),
     ".cs": ("csharp", "taxonomy.scan.adapters.csharp:CSHARP"),
+    # iOS and Flutter (issue 5b)
+    ".swift": ("swift", "taxonomy.scan.adapters.swift:SWIFT"),
+    ".m": ("objc", "taxonomy.scan.adapters.objc:OBJC"),
+    ".mm": ("objc", "taxonomy.scan.adapters.objc:OBJC"),
+    ".h": ("objc", "taxonomy.scan.adapters.objc:OBJC"),
+    ".dart": ("dart", "taxonomy.scan.adapters.dart:DART"),
 }
 
 # Languages that can see each other's constants (Kotlin code reads Java constants, and so on).

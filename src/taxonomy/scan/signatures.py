@@ -102,13 +102,27 @@ def _methods(sigs: SignatureSet, language: str) -> frozenset[str]:
 
 @functools.cache
 def _prefilter(sigs: SignatureSet, language: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
-    needles = {m.encode() for m in _methods(sigs, language)}
+    needles = {n for group in sigs.by_method.values() for s in group if language in s.languages for n in needles_of(s)}
     if language in sigs.payloads:
         needles.update(PAYLOAD_NEEDLES)
     return anchors(needles), tuple(sorted(needles))
 
 
 PAYLOAD_NEEDLES = (b"external_id", b"user_alias", b"braze_id")
+
+
+def needles_of(sig: Signature) -> set[bytes]:
+    """What a file must contain to hold this call: the method name (a Swift name qualified by its first label,
+    `set(email:)`, needs `set(email:`). A property assignment (`email=`) needs the longest literal segment of each
+    receiver pattern instead (`sharedInstance` for `Appboy.sharedInstance().user`): receivers resolve within one
+    file, and `email` alone would make half of all files worth parsing."""
+    if not sig.method.endswith("="):
+        return {sig.method.rstrip(")").encode()}
+    out: set[bytes] = set()
+    for pattern in sig.receivers:
+        literal = [seg.rstrip("()[]") for seg in pattern.split(".") if "*" not in seg]
+        out.add((max(literal, key=len, default="") or sig.method.rstrip("=")).encode())
+    return out or {sig.method.rstrip("=").encode()}
 
 
 def compile_receivers(patterns: Iterable[str]) -> re.Pattern[str] | None:
@@ -207,7 +221,10 @@ def parse_file(data: Any, where: str) -> tuple[list[Signature], dict[str, dict[s
         parse_call(call, where=f"{where}: calls[{i}]", sdk=sdk, languages=languages, groups=groups)
         for i, call in enumerate(data.get("calls") or [])
     ]
-    modules = {lang: {str(k): str(v) for k, v in (data.get("modules") or {}).items()} for lang in languages}
+    # `types:` (typed languages): a variable / parameter declared with that type reads as the receiver given;
+    # kept in the same table as `modules:` (import source -> receiver), which never holds a bare type name.
+    bound = {**(data.get("modules") or {}), **(data.get("types") or {})}
+    modules = {lang: {str(k): str(v) for k, v in bound.items()} for lang in languages}
     payloads = set(languages) if data.get("payloads") else set()
     return sigs, modules, payloads
 
@@ -233,7 +250,7 @@ def _build(packs: tuple[str, ...], wrappers: tuple[Signature, ...]) -> Signature
     by_method: dict[str, list[Signature]] = {}
     for sig in all_sigs:
         by_method.setdefault(sig.method, []).append(sig)
-    needles = {m.encode() for m in by_method}
+    needles = {n for sig in all_sigs for n in needles_of(sig)}
     if payloads:
         needles.update(PAYLOAD_NEEDLES)
     return SignatureSet(

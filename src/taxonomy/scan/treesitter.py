@@ -3,7 +3,9 @@
 A query set (scan/queries/<name>.scm) must provide, per call pattern: `@call` (the whole call), `@method` (the
 node whose text is the method name; its start is the call site's line and column), optionally `@receiver` (the
 expression the method is called on; absent for a bare function call) and `@args` (the argument list). It may also
-capture `@object` on object / map / dictionary literals that can be /users/track payloads.
+capture `@object` on object / map / dictionary literals that can be /users/track payloads. An assignment to a
+property (`user.email = x`) captures `@method` (the property), `@receiver` and `@value` (the right-hand side): it is
+looked up as the method `email=` with the value as its only argument.
 """
 
 from __future__ import annotations
@@ -112,9 +114,15 @@ class TreeSitterAdapter:
             out.error = first_error(root, ctx)
         return out
 
+    def method_name(self, node: Node, captures: dict[str, list[Node]], ctx: FileContext) -> str:
+        """The method name to look up; Swift qualifies `set` by its first label (`set(email:)`)."""
+        return node_text(node)
+
     def _call(self, captures: dict[str, list[Node]], ctx: FileContext) -> RawCall | None:
         method_node = captures["method"][0]
-        method = node_text(method_node)
+        method = self.method_name(method_node, captures, ctx)
+        if "value" in captures:  # an assignment `user.email = x` is looked up as the setter `email=`
+            method += "="
         receiver_nodes = captures.get("receiver")
         if receiver_nodes:
             if method not in ctx.methods:
@@ -128,6 +136,8 @@ class TreeSitterAdapter:
             return None
         args_nodes = captures.get("args")
         args = self.arguments(args_nodes[0], ctx) if args_nodes else ()
+        if "value" in captures:
+            args = (Arg(None, self.value(captures["value"][0], ctx)),)
         line, column = ctx.column(method_node)
         return RawCall(method, receiver, line, column, args)
 
