@@ -21,8 +21,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, PlainScalarString, SingleQuotedScalarString
@@ -182,10 +184,25 @@ class _Representer(RoundTripRepresenter):
 _Representer.add_representer(ScalarFloat, _Representer.represent_scalar_float)
 
 
+class _Constructor(RoundTripConstructor):
+    def construct_mapping(self, node: Any, maptyp: Any, deep: bool = False) -> Any:
+        """Keys are names, as the loader reads them: `False:`, `0x1F:` or `NULL:` stay the strings written, never a
+        bool, int or None that would be written back as `false`, `31` or `null` (another name)."""
+        for key_node, _value in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.tag != MERGE_TAG:
+                key_node.tag = STR_TAG
+        return super().construct_mapping(node, maptyp, deep)
+
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Emitter = _Emitter
     yaml.Representer = _Representer
+    yaml.Constructor = _Constructor
     yaml.preserve_quotes = True  # then canonicalised by _requote, which knows what the loader will read
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096  # never re-wrap: long descriptions stay on their line

@@ -112,3 +112,12 @@ def test_regression_an_empty_name_in_a_rest_list() -> None:
 
     with pytest.raises(TaxonomyError, match="is an empty name"):
         parse_export('{"events": [""]}', "events.json")
+
+
+@pytest.mark.parametrize("key", ["False", "0x1F", "NULL", "1_000", "~", "2026-01-01", "1.5", "yes"])
+def test_regression_keys_that_yaml_would_read_as_other_types(key: str) -> None:
+    """Found by the long fuzzing run: fmt turned the event `False` into `false` (another name): an internal error.
+
+    Keys are names; fmt now keeps them as the strings written (quoting them where plain would read otherwise)."""
+    _lint_and_format(f"version: 1\nevents:\n  {key}: {{description: x}}\n")
+    _lint_and_format("? False\nversion: 1\nconventions: {}\n")  # the example hypothesis found
