@@ -185,7 +185,7 @@ _Representer.add_representer(ScalarFloat, _Representer.represent_scalar_float)
 
 
 class _Constructor(RoundTripConstructor):
-    def construct_mapping(self, node: Any, maptyp: Any, deep: bool = False) -> Any:
+    def construct_mapping(self, node: Any, maptyp: Any, deep: bool = False) -> Any:  # type: ignore[override]
         """Keys are names, as the loader reads them: `False:`, `0x1F:` or `NULL:` stay the strings written, never a
         bool, int or None that would be written back as `false`, `31` or `null` (another name)."""
         for key_node, _value in node.value:
