@@ -26,6 +26,12 @@ FAMILIES: dict[str, tuple[str, str]] = {
     "DRF": ("drift: the taxonomy against what Braze holds", "taxonomy.checks.drift"),
     "COD": ("code: SDK call sites against the taxonomy", "taxonomy.checks.code"),
     "FMT": ("layout: what `taxonomy fmt` and `lint --fix` keep tidy", "taxonomy.checks.layout"),
+    "NAM": ("naming: case styles and the object-action grammar", "taxonomy.checks.naming"),
+    "BRZ": ("braze: platform limits, reserved and standard names", "taxonomy.checks.braze"),
+    "WHS": ("warehouse: table and column names per dialect", "taxonomy.checks.warehouse"),
+    "DUP": ("duplicates: the same or nearly the same name twice", "taxonomy.checks.duplicates"),
+    "USR": ("user rules: declared in a rules file or the taxonomy's `rules:`", "taxonomy.userrules"),
+    "SUP": ("suppressions: `lint: {ignore: [...]}` that match nothing or name no rule", "taxonomy.suppress"),
 }
 
 

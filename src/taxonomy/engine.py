@@ -50,20 +50,21 @@ def apply_policy(findings: Iterable[Finding], config: Config) -> list[Finding]:
             raise RuntimeError(f"finding with unregistered code {finding.code}")
         if not enabled(rule, config):
             continue
-        severity = _severity(rule, config)
+        severity = _severity(rule, config) or finding.severity
         if severity is not finding.severity:
             finding = dataclasses.replace(finding, severity=severity)
         out.add(finding)
     return sorted(out, key=Finding.sort_key)
 
 
-def _severity(rule: codes.Rule, config: Config) -> Severity:
+def _severity(rule: codes.Rule, config: Config) -> Severity | None:
     # The longest matching selector wins, so `NAM = "warning"` with `NAM001 = "error"` does what it says.
+    # No selector: the finding keeps its own severity (the rule's default, or a user rule's declared one).
     best: tuple[int, Severity] | None = None
     for selector, level in config.severity.items():
         if codes.matches(selector, rule) and (best is None or len(selector) > best[0]):
             best = (len(selector), level)
-    return best[1] if best else rule.severity
+    return best[1] if best else None
 
 
 def exit_code(findings: Iterable[Finding], fail_on: Severity | None) -> int:

@@ -17,3 +17,5 @@ class LintContext:
     config: Config
     # display path -> the parsed document (YMap), for checks that need raw positions
     documents: dict[str, Any] = field(default_factory=dict)
+    # The project's user rules (taxonomy.userrules.RuleSet), loaded once by `lint`; None: load on demand.
+    user_rules: Any = None

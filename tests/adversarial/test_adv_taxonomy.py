@@ -197,3 +197,11 @@ def test_a_100_mb_taxonomy_is_refused_at_once(tmp_path: Path) -> None:
     for name in ("lint", "fmt", "docs", "drift", "check", "diff"):
         result = run_bounded(*COMMANDS[name]("taxonomy.yaml"), cwd=project(tmp_path), timeout=120)
         assert_handled(result, (2,), mention="taxonomy.yaml: cannot read: too large")
+
+
+@pytest.mark.parametrize("name", ["\\0", "../braze", "../../../etc/hostname", "snowflake/../bigquery"])
+def test_warehouse_names_are_never_paths(tmp_path: Path, name: str) -> None:
+    """Found after merging the warehouse checks: `warehouses: ["\\0"]` was a ValueError and `../braze` loaded
+    rules/braze.yaml as a dialect (KeyError): both internal errors. Unknown names are only schema findings now."""
+    write(tmp_path / "taxonomy.yaml", f'version: 1\nwarehouses: ["{name}"]\nevents: {{}}\n')
+    assert_handled(run_cli("lint", "taxonomy.yaml", cwd=tmp_path), (1,), mention="SCH001")
