@@ -210,7 +210,17 @@ def _yaml() -> YAML:
     return yaml
 
 
+_YAML11 = re.compile(r"^%YAML\s+1\.[01]\b", re.MULTILINE)
+
+
 def parse(text: str, display: str) -> Any:
+    directive = _YAML11.search(text)
+    if directive:
+        # ruamel's YAML 1.1 reads `y` / `n` as booleans where the loader reads strings: a rewrite could change data
+        line = text.count("\n", 0, directive.start()) + 1
+        raise TaxonomyError(
+            "cannot rewrite a `%YAML 1.1` document", file=display, line=line, column=1, hint="remove the directive"
+        )
     try:
         return _yaml().load(text)
     except YAMLError as exc:

@@ -121,3 +121,14 @@ def test_regression_keys_that_yaml_would_read_as_other_types(key: str) -> None:
     Keys are names; fmt now keeps them as the strings written (quoting them where plain would read otherwise)."""
     _lint_and_format(f"version: 1\nevents:\n  {key}: {{description: x}}\n")
     _lint_and_format("? False\nversion: 1\nconventions: {}\n")  # the example hypothesis found
+
+
+def test_regression_a_yaml_1_1_directive() -> None:
+    """Found by the long fuzzing run: under `%YAML 1.1` ruamel reads `owner: N` as false (the loader: "N"), so fmt
+    would have changed the data (an internal error). fmt now refuses such a file with exit 2."""
+    text = "%YAML 1.1\n---\nversion: 1\nevents:\n  signed_up:\n    description: d\n    owner: N\n"
+    _lint_and_format(text)
+    from taxonomy.fmt import format_text
+
+    with pytest.raises(TaxonomyError, match=r"YAML 1\.1"):
+        format_text(text, "taxonomy.yaml")
