@@ -17,7 +17,7 @@ from typing import Any
 
 from taxonomy.errors import TaxonomyError
 from taxonomy.findings import Finding, Severity
-from taxonomy.paths import display_path
+from taxonomy.paths import display_path, read_regular
 from taxonomy.reporters import Report
 
 VERSION = 1
@@ -93,7 +93,7 @@ def _key(entry: Any, where: str) -> tuple[Identity, int]:
 def read(path: str) -> tuple[Counter[Identity], dict[Identity, str]]:
     """The accepted findings in a baseline file: identity -> count, and identity -> message (for people)."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path).decode("utf-8"))
     except FileNotFoundError:
         raise TaxonomyError(
             "baseline file not found", file=path, hint=f"create it with --write-baseline {path}"

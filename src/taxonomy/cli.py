@@ -329,11 +329,12 @@ def docs_(
 
 def _redact(text: str) -> str:
     """The Braze API key never reaches the terminal, whatever failed."""
-    raw = os.environ.get("BRAZE_API_KEY") or ""
-    for secret in {raw, raw.strip()}:  # the request sends the stripped key
-        if len(secret) >= 4:
-            text = text.replace(secret, "[REDACTED]")
-    return text
+    secret = os.environ.get("BRAZE_API_KEY", "").strip()  # pull strips it: the stripped form is what may leak
+    if len(secret) < 4:
+        return text
+    from taxonomy.commands.pull import redact
+
+    return redact(text, secret)
 
 
 def main(argv: list[str] | None = None) -> None:

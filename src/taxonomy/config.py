@@ -14,7 +14,7 @@ from typing import Any
 
 from taxonomy.errors import TaxonomyError
 from taxonomy.findings import Severity
-from taxonomy.paths import display_path
+from taxonomy.paths import display_path, read_regular
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -88,14 +88,15 @@ def load_config(path: str | Path | None = None) -> Config:
         return Config()
     shown = display_path(found)
     try:
-        with found.open("rb") as handle:
-            data = tomllib.load(handle)
+        data = tomllib.loads(read_regular(found).decode("utf-8"))
     except FileNotFoundError:
         raise TaxonomyError("config file not found", file=shown) from None
     except OSError as exc:
         raise TaxonomyError(f"cannot read config: {exc.strerror}", file=shown) from None
     except tomllib.TOMLDecodeError as exc:
         raise TaxonomyError(f"invalid TOML: {exc}", file=shown) from None
+    except UnicodeDecodeError as exc:
+        raise TaxonomyError(f"not valid UTF-8 (byte {exc.start})", file=shown, hint="save it as UTF-8") from None
     if found.name == "pyproject.toml":
         data = data.get("tool", {}).get("taxonomy", {})
     return _parse(data, found.parent, shown)

@@ -21,8 +21,12 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarfloat import ScalarFloat
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, PlainScalarString, SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
@@ -162,9 +166,43 @@ class _Emitter(Emitter):
         return '"' if style == "'" else style
 
 
+class _Representer(RoundTripRepresenter):
+    def represent_scalar_float(self, data: Any) -> Any:
+        """ruamel rewrites a float with the digits it was written with; a subnormal such as 2.225073858507e-311
+        cannot hold that many, so the rewrite would change the value: then write Python's exact shortest form."""
+        node = super().represent_scalar_float(data)
+        try:
+            same = float(node.value) == float(data)
+        except ValueError:  # .inf, .nan and friends are kept as written
+            same = True
+        if not same:
+            mantissa, e, exponent = repr(float(data)).partition("e")
+            node.value = (mantissa if "." in mantissa else mantissa + ".0") + (f"e{exponent}" if e else "")
+        return node
+
+
+_Representer.add_representer(ScalarFloat, _Representer.represent_scalar_float)
+
+
+class _Constructor(RoundTripConstructor):
+    def construct_mapping(self, node: Any, maptyp: Any, deep: bool = False) -> Any:  # type: ignore[override]
+        """Keys are names, as the loader reads them: `False:`, `0x1F:` or `NULL:` stay the strings written, never a
+        bool, int or None that would be written back as `false`, `31` or `null` (another name)."""
+        for key_node, _value in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.tag != MERGE_TAG:
+                key_node.tag = STR_TAG
+        return super().construct_mapping(node, maptyp, deep)
+
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Emitter = _Emitter
+    yaml.Representer = _Representer
+    yaml.Constructor = _Constructor
     yaml.preserve_quotes = True  # then canonicalised by _requote, which knows what the loader will read
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096  # never re-wrap: long descriptions stay on their line
@@ -172,7 +210,17 @@ def _yaml() -> YAML:
     return yaml
 
 
+_YAML11 = re.compile(r"^%YAML\s+1\.[01]\b", re.MULTILINE)
+
+
 def parse(text: str, display: str) -> Any:
+    directive = _YAML11.search(text)
+    if directive:
+        # ruamel's YAML 1.1 reads `y` / `n` as booleans where the loader reads strings: a rewrite could change data
+        line = text.count("\n", 0, directive.start()) + 1
+        raise TaxonomyError(
+            "cannot rewrite a `%YAML 1.1` document", file=display, line=line, column=1, hint="remove the directive"
+        )
     try:
         return _yaml().load(text)
     except YAMLError as exc:
@@ -182,6 +230,11 @@ def parse(text: str, display: str) -> Any:
             file=display,
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
+        ) from None
+    except RecursionError:
+        # ruamel.yaml's round-trip constructor recurses a few frames per level: ~250 levels exhaust the stack
+        raise TaxonomyError(
+            "nested too deeply to rewrite (more than about 200 levels)", file=display, hint="flatten the file"
         ) from None
 
 

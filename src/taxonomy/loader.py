@@ -29,6 +29,8 @@ from taxonomy.paths import display_path
 from taxonomy.yamlsource import YList, YMap, parse, read_text
 
 DEFAULT_NAMES = ("taxonomy.yaml", "taxonomy.yml")
+# A taxonomy of thousands of events is a few MB; far more would exhaust memory as a tree of positioned nodes.
+MAX_BYTES = 10_000_000
 # Top-level keys the model reads itself; any other key the schema allows is kept in Taxonomy.sections.
 _MODELLED = {
     "version",
@@ -47,7 +49,7 @@ class FileSource:
     """Where the taxonomy files are read from: the disk here; `taxonomy diff` reads a git revision instead."""
 
     def read_text(self, path: Path, display: str) -> str:
-        return read_text(path, display)
+        return read_text(path, display, MAX_BYTES)
 
     def glob(self, pattern: Path) -> list[Path]:
         return sorted(Path(p) for p in glob.glob(str(pattern), recursive=True))
@@ -123,12 +125,12 @@ def load_document(path: Path, display: str, *, allow_empty: bool = False, source
 
 
 def _read_tree(root: Path, source: FileSource) -> list[Document]:
-    base = root.resolve().parent
+    base = _resolve(root).parent
     documents: list[Document] = []
     seen: set[Path] = set()
 
     def visit(path: Path, chain: tuple[Path, ...], is_root: bool) -> None:
-        resolved = path.resolve()
+        resolved = _resolve(path)
         display = display_path(path)
         if resolved in chain:
             cycle = " -> ".join(display_path(p) for p in (*chain[chain.index(resolved) :], resolved))
@@ -143,6 +145,13 @@ def _read_tree(root: Path, source: FileSource) -> list[Document]:
 
     visit(root, (), True)
     return documents
+
+
+def _resolve(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except RuntimeError:  # Python < 3.13 raises it for a symlink loop
+        raise TaxonomyError("symlink loop: the link points back at itself", file=display_path(path)) from None
 
 
 def _includes(data: YMap, folder: Path, base: Path, source: FileSource) -> Iterator[tuple[Path, Span]]:
@@ -160,7 +169,7 @@ def _includes(data: YMap, folder: Path, base: Path, source: FileSource) -> Itera
             )
         for match in matches:
             try:
-                match.resolve().relative_to(base)
+                _resolve(match).relative_to(base)
             except ValueError:
                 raise TaxonomyError(
                     f"include {entry!r} points outside the taxonomy's folder",

@@ -15,6 +15,7 @@ import yaml
 
 from taxonomy.errors import TaxonomyError
 from taxonomy.findings import Span
+from taxonomy.paths import read_regular
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.constructor.SafeConstructor()
@@ -47,10 +48,10 @@ class YList(list[Any]):
         self.item_spans: list[Span] = []
 
 
-def read_text(path: Path, display: str) -> str:
-    """A file's text: UTF-8 (a BOM is fine), CRLF is fine; anything else is a clear error."""
+def read_text(path: Path, display: str, limit: int | None = None) -> str:
+    """A file's text: UTF-8 (a BOM is fine), CRLF is fine; anything else (or more than `limit` bytes) is an error."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, limit)
     except FileNotFoundError:
         raise TaxonomyError("file not found", file=display) from None
     except IsADirectoryError:

@@ -139,7 +139,15 @@ def _columns(
 
 
 def _dialects(ctx: LintContext) -> list[Dialect]:
-    return [dialect(name) for name in ctx.taxonomy.warehouses]
+    # An unknown name is a schema finding already; never a path into rules/ ("../braze", a NUL byte).
+    return [dialect(name) for name in ctx.taxonomy.warehouses if name in _known()]
+
+
+@functools.cache
+def _known() -> frozenset[str]:
+    from taxonomy.resources import rules_dir
+
+    return frozenset(path.stem for path in (rules_dir() / "warehouses").glob("*.yaml"))
 
 
 def _titles(dialects: list[Dialect]) -> str:

@@ -15,8 +15,10 @@ from taxonomy.loader import Loaded, load
 from taxonomy.reporters import Report
 
 
-def run_lint(path: Path, config: Config) -> tuple[Loaded, list[Finding]]:
-    """Load, run every enabled lint check, then the taxonomy's own `lint: {ignore}` suppressions and the policy."""
+def run_lint(path: Path, config: Config) -> tuple[Loaded, list[Finding], Config]:
+    """Load, run every enabled lint check, then the taxonomy's own `lint: {ignore}` suppressions and the policy.
+
+    Returns the settings as the user rules configured them (a rule set may re-level or switch off checks)."""
     from taxonomy.suppress import apply_taxonomy_suppressions
     from taxonomy.userrules import load_ruleset
 
@@ -26,14 +28,14 @@ def run_lint(path: Path, config: Config) -> tuple[Loaded, list[Finding]]:
     documents = {doc.display: doc.data for doc in loaded.documents}
     ctx = LintContext(loaded.taxonomy, config, documents, user_rules=ruleset)
     findings = apply_policy([*loaded.findings, *run_checks("lint", ctx, config)], config)
-    return loaded, apply_taxonomy_suppressions(findings, ctx, ruleset.ids())
+    return loaded, apply_taxonomy_suppressions(findings, ctx, ruleset.ids()), config
 
 
 def lint(file: str | None, options: ReportOptions, fix: bool = False) -> int:
     config = settings(options)
     validate_lint_settings(config)
     path = taxonomy_path(file, config)
-    loaded, findings = run_lint(path, config)
+    loaded, findings, configured = run_lint(path, config)
     notices: tuple[str, ...] = ()
     if fix:
         from taxonomy import fixer
@@ -45,15 +47,15 @@ def lint(file: str | None, options: ReportOptions, fix: bool = False) -> int:
         applied = sum(c.applied for c in changes)
         click.echo(f"{applied} fix{'' if applied == 1 else 'es'} applied", err=True)
         if applied:
-            loaded, findings = run_lint(path, config)  # report what is left
+            loaded, findings, configured = run_lint(path, config)  # report what is left
     else:
         from taxonomy.fixer import fixable
 
         count = len(fixable(findings))
         if count:
             notices = (f"{count} of these can be fixed with `taxonomy lint --fix`",)
-    report = Report("lint", tuple(findings), loaded.taxonomy.files, exit_code(findings, config.fail_on), notices)
-    return finish(report, options, config)
+    report = Report("lint", tuple(findings), loaded.taxonomy.files, exit_code(findings, configured.fail_on), notices)
+    return finish(report, options, configured)
 
 
 LINT_KEYS = ("rules", "similarity")

@@ -23,6 +23,7 @@ import httpx
 from taxonomy import __version__
 from taxonomy.errors import TaxonomyError
 
+MAX_BODY = 32_000_000  # a page holds 50 items (a few kB); an endless or huge body is not Braze
 _LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]*)*)")
 _REL = re.compile(r""";\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.IGNORECASE)
 
@@ -155,7 +156,8 @@ class BrazeClient:
             try:
                 self.requests += 1
                 started = time.monotonic()
-                response = self._client.get(url)
+                with self._client.stream("GET", url) as response:
+                    self._read_body(response, started, endpoint)
             except httpx.TimeoutException:
                 reason = f"no answer within {self.settings.timeout:g}s"
             except httpx.TransportError as exc:
@@ -180,6 +182,22 @@ class BrazeClient:
             self.log(f"retrying {endpoint} in {delay:.2f}s: {reason}")
             self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _read_body(self, response: httpx.Response, started: float, endpoint: str) -> None:
+        """Read the body with two bounds: its size, and the time since the request (a slow drip never ends)."""
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise TaxonomyError(
+                    f"GET {endpoint} answered with more than {MAX_BODY // 1_000_000} MB: not a Braze page; stopping",
+                    hint="check that --instance is the REST endpoint of your Braze instance",
+                )
+            if time.monotonic() - started > self.settings.timeout:
+                raise httpx.ReadTimeout("the body arrived too slowly", request=response.request)
+            chunks.append(chunk)
+        response._content = b"".join(chunks)  # what Response.read() would set, within the bounds above
 
     def _raise_for(self, response: httpx.Response, endpoint: str) -> None:
         status = response.status_code

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import PurePath
@@ -161,14 +162,19 @@ def _item(kind: str, row: list[str], columns: Mapping[str, int], span: Span, see
         length: int | None = None
         if length_text is not None:
             try:
-                length = int(float(length_text))
+                number = float(length_text)
+                what = "a whole number >= 0"
             except ValueError:
+                number, what = -1.0, "a number"
+            # as for REST: a whole number >= 0 ("inf" and "1e400" parse as floats but are not lengths)
+            if not (math.isfinite(number) and number.is_integer() and number >= 0):
                 raise TaxonomyError(
-                    f"array length of `{name}` is not a number: {length_text!r}",
+                    f"array length of `{name}` is not {what}: {length_text!r}",
                     file=span.file,
                     line=span.line,
                     column=1,
-                ) from None
+                )
+            length = int(number)
         return ExportedAttribute(**common, data_type=raw_type, type=normalise_data_type(raw_type), array_length=length)
     if kind == "event":
         return ExportedEvent(**common)

@@ -61,6 +61,8 @@ class _Reader:
         if isinstance(row, str):  # legacy list endpoints: names only
             if key == "attributes":
                 raise self.fail(parent, f"{pointer} must be an object with a `name`")
+            if not row:  # init would write an item with no name
+                raise self.fail(parent, f"{pointer} is an empty name")
             span = self.doc.span(parent)
             if key == "events":
                 self.events.append(ExportedEvent(name=row, source=span, pointer=pointer))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +53,11 @@ def scan_file(
 ) -> FileOutcome:
     outcome = FileOutcome(rel, language)
     try:
-        size = os.stat(path).st_size
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):  # opening a FIFO would block until some writer came along
+            outcome.skipped = "not a regular file (a pipe or a device?)"
+            return outcome
+        size = info.st_size
         if size > max_size:
             outcome.skipped = f"larger than the size limit ({size} > {max_size} bytes)"
             return outcome

@@ -13,6 +13,7 @@ from taxonomy.scan.signatures import Signature, available_packs, parse_call
 
 KEYS = {"include", "exclude", "packs", "wrappers", "max-file-size", "cache", "jobs", "languages"}
 DEFAULT_MAX_SIZE = 2_000_000
+MAX_SIZE_CEILING = 16_000_000  # 10 MB of JS took 800 MB; 100 MB crashed tree-sitter under a 1.5 GB limit
 WRAPPER_KEYS = {"receiver", "method", "kind", "op", "languages", "args", "name", "properties", "value", "product",
                 "currency", "price", "quantity", "standard", "expand"}  # fmt: skip
 _ROLES = ("name", "properties", "value", "product", "currency", "price", "quantity")
@@ -44,13 +45,21 @@ def _strings(config: Config, table: Mapping[str, Any], key: str) -> tuple[str, .
 
 
 def parse_size(value: Any, where: str) -> int:
+    size: int | None = None
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
+        size = value
     if isinstance(value, str):
         match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)[bB]?\s*", value)
         if match:
             factor = {"": 1, "k": 1_000, "m": 1_000_000, "g": 1_000_000_000}[match.group(2).lower()]
-            return int(float(match.group(1)) * factor)
+            size = int(float(match.group(1)) * factor)
+    if size is not None and size > MAX_SIZE_CEILING:
+        raise TaxonomyError(
+            f"{where} may be at most {MAX_SIZE_CEILING // 1_000_000}MB; got {value!r}",
+            hint="a syntax tree takes about 80 times the file's size in memory: generated files are not worth it",
+        )
+    if size is not None:
+        return size
     raise TaxonomyError(f'{where} must be a size in bytes (e.g. 2000000 or "2MB"); got {value!r}')
 
 
