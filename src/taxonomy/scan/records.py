@@ -131,6 +131,13 @@ class ScanResult:
         }
 
 
+def negate(inner: Value | None, expr: str) -> Value:
+    """`-x`: the negated number when x is a numeric literal, else dynamic."""
+    if inner is not None and inner.type in ("integer", "float") and isinstance(inner.literal, int | float):
+        return Value(inner.type, -inner.literal)
+    return Value.dynamic(expr)
+
+
 def concat(left: Value, right: Value, expr: str) -> Value:
     """Join two values with `+`: literal when both are literal strings, pending when constants are involved."""
     if left.type == "string" and right.type == "string":

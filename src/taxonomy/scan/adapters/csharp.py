@@ -31,7 +31,7 @@ from taxonomy.scan.adapters.common import (
     state,
     typed_path,
 )
-from taxonomy.scan.records import Arg, Value, concat
+from taxonomy.scan.records import Arg, Value, concat, negate
 from taxonomy.scan.treesitter import FileContext, TreeSitterAdapter, node_text, walk
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
@@ -304,9 +304,7 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
             return Value("null")
         if kind == "prefix_unary_expression" and text.startswith("-") and node.named_child_count:
             inner = self.value(node.named_children[-1], ctx, depth + 1)
-            if inner.type in ("integer", "float") and isinstance(inner.literal, int | float):
-                return Value(inner.type, -inner.literal)
-            return Value.dynamic(text)
+            return negate(inner, text)
         if kind == "binary_expression":
             op = node.child_by_field_name("operator")
             left = node.child_by_field_name("left")

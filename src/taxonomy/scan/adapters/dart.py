@@ -16,7 +16,7 @@ from typing import Any
 from tree_sitter import Node, Query, QueryCursor
 
 from taxonomy.scan.adapters.scopes import Scopes
-from taxonomy.scan.records import Arg, Value, concat
+from taxonomy.scan.records import Arg, Value, concat, negate
 from taxonomy.scan.treesitter import FileContext, TreeSitterAdapter, node_text
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v": "\v"}
@@ -298,9 +298,7 @@ class DartAdapter(TreeSitterAdapter):
             return Value("null")
         if kind == "unary_expression" and text.startswith("-"):
             inner = self._seq_value(node.named_children[-1:], ctx, depth + 1)
-            if inner.type in ("integer", "float") and isinstance(inner.literal, int | float):
-                return Value(inner.type, -inner.literal)
-            return Value.dynamic(text)
+            return negate(inner, text)
         if kind == "set_or_map_literal":
             entries: list[tuple[str, Value]] = []
             for pair in node.named_children:

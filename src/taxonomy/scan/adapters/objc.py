@@ -13,7 +13,7 @@ from typing import Any
 from tree_sitter import Node
 
 from taxonomy.scan.adapters.scopes import Scopes
-from taxonomy.scan.records import Arg, Value, concat
+from taxonomy.scan.records import Arg, Value, concat, negate
 from taxonomy.scan.treesitter import FileContext, TreeSitterAdapter, node_text
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", '"': '"', "'": "'", "\\": "\\"}
@@ -221,9 +221,7 @@ class ObjCAdapter(TreeSitterAdapter):
             return Value("null")
         if kind == "unary_expression" and node_text(node).startswith("-"):
             inner = self.value(node.named_children[-1], ctx, depth + 1)
-            if inner.type in ("integer", "float") and isinstance(inner.literal, int | float):
-                return Value(inner.type, -inner.literal)
-            return Value.dynamic(node_text(node))
+            return negate(inner, node_text(node))
         if kind == "dictionary_literal":
             entries: list[tuple[str, Value]] = []
             for pair in node.named_children:

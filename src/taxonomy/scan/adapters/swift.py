@@ -11,7 +11,7 @@ from typing import Any
 from tree_sitter import Node
 
 from taxonomy.scan.adapters.scopes import Scopes
-from taxonomy.scan.records import Arg, Value, concat
+from taxonomy.scan.records import Arg, Value, concat, negate
 from taxonomy.scan.treesitter import FileContext, TreeSitterAdapter, node_text
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", '"': '"', "'": "'", "\\": "\\"}
@@ -275,9 +275,7 @@ class SwiftAdapter(TreeSitterAdapter):
         if kind == "prefix_expression" and node_text(node).startswith("-"):
             target = node.child_by_field_name("target")
             inner = self.value(target, ctx, depth + 1) if target is not None else None
-            if inner is not None and inner.type in ("integer", "float") and isinstance(inner.literal, int | float):
-                return Value(inner.type, -inner.literal)
-            return Value.dynamic(node_text(node))
+            return negate(inner, node_text(node))
         if kind == "boolean_literal":
             return Value("boolean", node_text(node) == "true")
         if kind == "nil_literal":
