@@ -253,7 +253,7 @@ def decoys(f: File, rng: random.Random) -> None:
         doc = '@"braze.logCustomEvent(in_a_string)"' if f.ext == ".m" else '"braze.logCustomEvent(in_a_string)"'
         f.add(f"    {c} doc: {doc}")
         f.add(
-            '    verify(mock).logCustomEvent("mocked")' if f.ext in (".kt", ".java") else f"    {c} logCustomEventually"
+            '    verify(mock).logCustomEvent("mocked")' + (";" if f.ext == ".java" else "") if f.ext in (".kt", ".java") else f"    {c} logCustomEventually"
         )
     del rng
 
