@@ -252,9 +252,8 @@ def decoys(f: File, rng: random.Random) -> None:
     else:
         doc = '@"braze.logCustomEvent(in_a_string)"' if f.ext == ".m" else '"braze.logCustomEvent(in_a_string)"'
         f.add(f"    {c} doc: {doc}")
-        f.add(
-            '    verify(mock).logCustomEvent("mocked")' + (";" if f.ext == ".java" else "") if f.ext in (".kt", ".java") else f"    {c} logCustomEventually"
-        )
+        mock = '    verify(mock).logCustomEvent("mocked")' + (";" if f.ext == ".java" else "")
+        f.add(mock if f.ext in (".kt", ".java") else f"    {c} logCustomEventually")
     del rng
 
 

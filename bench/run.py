@@ -30,16 +30,23 @@ from generate import generate  # noqa: E402
 
 METHODS = ["logCustomEvent", "logPurchase", "setCustomUserAttribute", "incrementCustomUserAttribute", "setEmail",
            "external_id", "LogCustomEvent", "send"]  # fmt: skip
+# The same methods for every language ast-grep ships a grammar for (it has none for Dart and Objective-C), and the
+# /users/track payload keys in Python dictionaries: equivalent rules, so ast-grep parses every file taxonomy may.
+_AST_GREP_METHODS = {
+    ("javascript", "typescript", "tsx"): ("logCustomEvent", "logPurchase", "setCustomUserAttribute",
+                                          "incrementCustomUserAttribute", "setEmail", "send"),
+    ("kotlin", "java"): ("logCustomEvent", "logPurchase", "setCustomUserAttribute", "setEmail"),
+    ("swift",): ("logCustomEvent", "logPurchase", "setCustomAttribute"),
+    ("csharp",): ("LogCustomEvent", "LogPurchase", "SetCustomUserAttribute"),
+}  # fmt: skip
 AST_GREP_RULES = "\n---\n".join(
-    f"id: {lang}-{method}\nlanguage: {lang}\nrule:\n  pattern: $R.{method}($$$A)"
-    for lang in ("javascript", "typescript", "tsx")
-    for method in (
-        "logCustomEvent",
-        "logPurchase",
-        "setCustomUserAttribute",
-        "incrementCustomUserAttribute",
-        "setEmail",
-    )
+    [
+        f"id: {lang}-{method}\nlanguage: {lang}\nrule:\n  pattern: $R.{method}($$$A)"
+        for langs, methods in _AST_GREP_METHODS.items()
+        for lang in langs
+        for method in methods
+    ]
+    + ["id: python-payload\nlanguage: python\nrule:\n  kind: pair\n  has:\n    field: key\n    regex: external_id"]
 )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from taxonomy.scan.languages import adapter_for
+from taxonomy.scan.prefilter import prefilter
 from taxonomy.scan.records import Arg, CallSite, RawCall, Suppressed, Value
 from taxonomy.scan.signatures import Signature, SignatureSet
 
@@ -38,9 +39,8 @@ def is_empty(outcome: FileOutcome) -> bool:
 
 
 def candidate(data: bytes, sigs: SignatureSet, language: str) -> bool:
-    """The byte-level prefilter: does the file mention a method name its language's signatures know at all?"""
-    anchors, needles = sigs.prefilter(language)
-    return any(anchor in data for anchor in anchors) and any(needle in data for needle in needles)
+    """The byte-level prefilter: could a mention of a method name in this file be a call site? (scan/prefilter.py)"""
+    return prefilter(sigs, language).wants(data)
 
 
 def scan_file(
