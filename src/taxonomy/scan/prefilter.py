@@ -24,8 +24,6 @@ from typing import Any
 
 from taxonomy.scan.signatures import SignatureSet, needles_of
 
-_NOT_BEFORE = rb"(?<![A-Za-z0-9_$\x80-\xff])"
-_NOT_AFTER = rb"(?![A-Za-z0-9_$\x80-\xff])"
 _NAME = re.compile(rb"[A-Za-z0-9_$\x80-\xff]+")
 _IDENT_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$") | frozenset(
     range(0x80, 0x100)
@@ -62,10 +60,11 @@ class Prefilter:
                 continue
             if needle not in self.receivers:
                 return True  # a payload key or a receiver name: string literals count
-            if strings_known is None:
-                strings_known = self._strings_known(data)
-            if strings_known and self._in_plain_string(data, start):
-                continue
+            if self._in_plain_string(data, start):
+                if strings_known is None:
+                    strings_known = self._strings_known(data)
+                if strings_known:
+                    continue
             literals = self.receivers[needle]
             if literals is None:
                 return True
@@ -78,9 +77,15 @@ class Prefilter:
         # Ruled out only when no identifier of those receivers is declared, imported or bound anywhere in the file.
         used = {offset for chain in chains for offset, _ in chain}
         for name in {name for chain in chains for _, name in chain}:
-            for other in re.finditer(_NOT_BEFORE + re.escape(name) + _NOT_AFTER, data):
-                if other.start() not in used:
+            at = data.find(name)
+            while at >= 0:
+                end = at + len(name)
+                whole = not (at and data[at - 1] in _IDENT_CHARS) and not (
+                    end < len(data) and data[end] in _IDENT_CHARS
+                )
+                if whole and at not in used:
                     return True
+                at = data.find(name, at + 1)
         return False
 
     def _in_comment(self, data: bytes, start: int) -> bool:
@@ -99,7 +104,10 @@ class Prefilter:
     def _strings_known(self, data: bytes) -> bool:
         """No line may begin inside a string: no multi-line string opener, and every quote closes on its line
         (parsers read an unterminated quote as a string running on; `// don't` is enough to stay careful)."""
-        return not any(marker in data for marker in self.multiline) and not _unclosed(self.quotes).search(data)
+        if any(marker in data for marker in self.multiline):
+            return False
+        rest = _closed_strings(self.quotes).sub(b"", data)
+        return not any(quote in rest for quote in self.quotes)
 
     def _in_plain_string(self, data: bytes, start: int) -> bool:
         """Inside a one-line string literal without interpolation, on a line whose strings can be told apart."""
@@ -132,11 +140,14 @@ class Prefilter:
 
 
 @functools.cache
-def _unclosed(quotes: bytes) -> re.Pattern[bytes]:
-    """A line with a quote that does not close on it. The lookahead makes the run of closed strings atomic."""
-    plain = b"[^" + re.escape(quotes) + rb"\\\n]|\\."
-    closed = b"|".join(bytes([q]) + b"(?:[^" + bytes([q]) + rb"\\\n]|\\.)*" + bytes([q]) for q in quotes)
-    return re.compile(rb"^(?=((?:" + plain + b"|" + closed + rb")*))\1[" + re.escape(quotes) + b"]", re.M)
+def _closed_strings(quotes: bytes) -> re.Pattern[bytes]:
+    """String literals that close on their line; a quote left over once they are gone opens one that does not."""
+    return re.compile(
+        b"|".join(
+            re.escape(bytes([q])) + b"(?:[^" + re.escape(bytes([q])) + rb"\\\n]|\\.)*" + re.escape(bytes([q]))
+            for q in quotes
+        )
+    )
 
 
 def _receiver_chain(data: bytes, start: int, line_comment: bytes) -> list[tuple[int, bytes]] | None:
