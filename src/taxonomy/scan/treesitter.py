@@ -11,7 +11,7 @@ looked up as the method `email=` with the value as its only argument.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import Any
 
@@ -42,6 +42,7 @@ class FileContext:
         self.functions: dict[str, tuple[str, str]] = {}  # local name -> (receiver, method) of a named import
         self.bindings: dict[str, Node | None] = {}  # local variable -> its initializer (None when ambiguous)
         self.need_calls = True  # False when only the constants are wanted (cheaper prepare)
+        self.root: Node | None = None  # the parsed tree (for lookups made on demand)
 
     def column(self, node: Node) -> tuple[int, int]:
         """1-based line and character column of a node's start."""
@@ -93,10 +94,11 @@ class TreeSitterAdapter:
     def scan(self, source: bytes, sigs: SignatureSet) -> FileScan:
         root = self.parse(source)
         ctx = FileContext(source, sigs, self.language)
+        ctx.root = root
         self.prepare(root, ctx)
         out = FileScan(constants=dict(ctx.exported), imports=dict(ctx.imported))
         want_payloads = self.language in sigs.payloads
-        for _index, captures in QueryCursor(self.query).matches(root):
+        for captures in self._matches(root, ctx, want_payloads):
             if "object" in captures:
                 if want_payloads:
                     node = captures["object"][0]
@@ -113,6 +115,29 @@ class TreeSitterAdapter:
         if root.has_error:
             out.error = first_error(root, ctx)
         return out
+
+    def _matches(self, root: Node, ctx: FileContext, want_payloads: bool) -> Iterator[dict[str, list[Node]]]:
+        """The query's matches that can matter: those around an occurrence of a name the driver would accept
+        (a method, a named import's alias, a payload key). Matching only there, rather than over the whole tree,
+        is what keeps a large file that mentions a method name once nearly as cheap as its parse."""
+        names = set(ctx.functions)
+        if want_payloads:
+            names.update(_PAYLOAD_KEYS)
+        ranges = spans(ctx.source, _needles(ctx.methods, frozenset(names)))
+        if not ranges:
+            return
+        cursor = QueryCursor(self.query)
+        seen: set[tuple[int, int, int]] = set()
+        for start, end in ranges:
+            cursor.set_byte_range(start, end)
+            for index, captures in cursor.matches(root):
+                node = (captures.get("call") or captures["object"])[0]
+                key = (index, node.start_byte, node.end_byte)
+                if len(ranges) > 1:  # a match spanning two ranges is found twice
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                yield captures
 
     def method_name(self, node: Node, captures: dict[str, list[Node]], ctx: FileContext) -> str:
         """The method name to look up; Swift qualifies `set` by its first label (`set(email:)`)."""
@@ -149,6 +174,44 @@ class TreeSitterAdapter:
         ctx.need_calls = False
         self.prepare(root, ctx)
         return dict(ctx.exported)
+
+
+_PAYLOAD_KEYS = ("events", "attributes", "purchases")
+_GAP = 4096  # occurrences closer than this share one query run (each run descends from the root again)
+
+
+@functools.lru_cache(maxsize=64)
+def _needles(methods: frozenset[str], extra: frozenset[str]) -> tuple[bytes, ...]:
+    """Every name whose occurrence may be a call the driver accepts: a method `set(email:)` is written `set(`, a
+    property setter `email=` is written `email`."""
+    names = {m.split("(", 1)[0].rstrip("=") for m in methods} | extra
+    names.discard("")
+    return tuple(sorted(n.encode() for n in names))
+
+
+def spans(source: bytes, needles: Iterable[bytes], gap: int = _GAP) -> list[tuple[int, int]]:
+    """Byte ranges covering every occurrence of the needles, nearby ones merged. One `find` loop per needle beats
+    a regex alternation of them several times over (the regex tries every alternative at every byte)."""
+    found: list[tuple[int, int]] = []
+    for needle in needles:
+        size = len(needle)
+        at = source.find(needle)
+        while at >= 0:
+            found.append((at, at + size))
+            at = source.find(needle, at + size)
+    found.sort()
+    return merge(found, gap)
+
+
+def merge(ranges: Iterable[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if out and start - out[-1][1] <= gap:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
 
 
 def _maybe_payload(text: bytes) -> bool:
