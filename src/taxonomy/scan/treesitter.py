@@ -11,7 +11,7 @@ looked up as the method `email=` with the value as its only argument.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any
 
@@ -24,6 +24,34 @@ from taxonomy.scan.signatures import SignatureSet
 
 def node_text(node: Node) -> str:
     return (node.text or b"").decode("utf-8", "replace")
+
+
+class Bindings(dict[str, "Node | None"]):
+    """`ctx.bindings` filled per name on first use: `load(name)` stores the name's entry (if it has one) the way a
+    walk over the whole file would have. Most candidate files never resolve a receiver, and the rest only a few
+    names, so looking each one up around its own occurrences is much cheaper than collecting every declaration."""
+
+    def __init__(self, load: Callable[[str], None]) -> None:
+        super().__init__()
+        self._load = load
+        self._loaded: set[str] = set()
+
+    def _ensure(self, name: object) -> None:
+        if isinstance(name, str) and name not in self._loaded:
+            self._loaded.add(name)
+            self._load(name)
+
+    def __contains__(self, name: object) -> bool:
+        self._ensure(name)
+        return super().__contains__(name)
+
+    def __getitem__(self, name: str) -> Node | None:
+        self._ensure(name)
+        return super().__getitem__(name)
+
+    def get(self, name: str, default: Node | None = None) -> Node | None:  # type: ignore[override]
+        self._ensure(name)
+        return super().get(name, default)
 
 
 class FileContext:
@@ -223,6 +251,31 @@ def first_error(root: Node, ctx: FileContext) -> tuple[int, int]:
         if node.is_error or node.is_missing:
             return ctx.column(node)
     return (1, 1)
+
+
+def occurrences(source: bytes, needle: bytes) -> Iterator[int]:
+    """Every start of `needle` in `source`, overlapping ones included."""
+    at = source.find(needle)
+    while at >= 0:
+        yield at
+        at = source.find(needle, at + 1)
+
+
+def enclosing(root: Node, source: bytes, name: str, kinds: frozenset[str], levels: int = 4) -> list[Node]:
+    """The nodes of `kinds` among the `levels` nearest ancestors of each occurrence of `name` (a declaration of a
+    name holds it a level or two down), ordered as a right-to-left depth-first walk meets them (an ancestor before
+    its descendants, a later node before an earlier one)."""
+    needle = name.encode()
+    found: dict[Node, None] = {}
+    for at in occurrences(source, needle):
+        node: Node | None = root.descendant_for_byte_range(at, at + len(needle))
+        for _level in range(levels + 1):
+            if node is None:
+                break
+            if node.type in kinds:
+                found[node] = None
+            node = node.parent
+    return sorted(found, key=lambda n: (-n.end_byte, n.start_byte))
 
 
 def walk(root: Node) -> Iterator[Node]:
