@@ -71,6 +71,18 @@ class FileContext:
         self.bindings: dict[str, Node | None] = {}  # local variable -> its initializer (None when ambiguous)
         self.need_calls = True  # False when only the constants are wanted (cheaper prepare)
         self.root: Node | None = None  # the parsed tree (for lookups made on demand)
+        self._every: dict[frozenset[str], list[Node]] = {}
+
+    def holding(self, name: str, kinds: frozenset[str]) -> list[Node]:
+        """The nodes of `kinds` that may declare `name`, in walk order: those around the name's occurrences, or, in a
+        tree with syntax errors (where a missing identifier spans no text), every node of `kinds`."""
+        assert self.root is not None
+        if name and not self.root.has_error:
+            return enclosing(self.root, self.source, name, kinds)
+        found = self._every.get(kinds)
+        if found is None:
+            found = self._every[kinds] = kinds_in(self.root, kinds)
+        return found
 
     def column(self, node: Node) -> tuple[int, int]:
         """1-based line and character column of a node's start."""
@@ -151,10 +163,12 @@ class TreeSitterAdapter:
         names = set(ctx.functions)
         if want_payloads:
             names.update(_PAYLOAD_KEYS)
-        ranges = spans(ctx.source, _needles(ctx.methods, frozenset(names)))
-        if not ranges:
-            return
         cursor = QueryCursor(self.query)
+        if root.has_error:  # a missing identifier spans no text: no occurrence would point at its call
+            for _index, captures in cursor.matches(root):
+                yield captures
+            return
+        ranges = spans(ctx.source, _needles(ctx.methods, frozenset(names)))
         seen: set[tuple[int, int, int]] = set()
         for start, end in ranges:
             cursor.set_byte_range(start, end)
@@ -199,6 +213,7 @@ class TreeSitterAdapter:
         from taxonomy.scan.signatures import SignatureSet as _S
 
         ctx = FileContext(source, _S({}, {}, frozenset()), self.language)
+        ctx.root = root
         ctx.need_calls = False
         self.prepare(root, ctx)
         return dict(ctx.exported)
@@ -223,6 +238,8 @@ def spans(source: bytes, needles: Iterable[bytes], gap: int = _GAP) -> list[tupl
     found: list[tuple[int, int]] = []
     for needle in needles:
         size = len(needle)
+        if not size:
+            continue
         at = source.find(needle)
         while at >= 0:
             found.append((at, at + size))
@@ -261,21 +278,31 @@ def occurrences(source: bytes, needle: bytes) -> Iterator[int]:
         at = source.find(needle, at + 1)
 
 
-def enclosing(root: Node, source: bytes, name: str, kinds: frozenset[str], levels: int = 4) -> list[Node]:
-    """The nodes of `kinds` among the `levels` nearest ancestors of each occurrence of `name` (a declaration of a
-    name holds it a level or two down), ordered as a right-to-left depth-first walk meets them (an ancestor before
-    its descendants, a later node before an earlier one)."""
+def enclosing(root: Node, source: bytes, name: str, kinds: frozenset[str]) -> list[Node]:
+    """The nodes of `kinds` that hold an occurrence of `name` (every declaration of the name among them), ordered as
+    a right-to-left depth-first walk meets them: an ancestor before its descendants, a later node before an earlier
+    one. Exact for a tree without syntax errors, where every identifier is the text it spans."""
     needle = name.encode()
     found: dict[Node, None] = {}
     for at in occurrences(source, needle):
         node: Node | None = root.descendant_for_byte_range(at, at + len(needle))
-        for _level in range(levels + 1):
-            if node is None:
-                break
+        while node is not None:
             if node.type in kinds:
                 found[node] = None
             node = node.parent
     return sorted(found, key=lambda n: (-n.end_byte, n.start_byte))
+
+
+def kinds_in(root: Node, kinds: frozenset[str]) -> list[Node]:
+    """Every node of `kinds`, right-to-left depth first (the order of a stack walk over named children)."""
+    out: list[Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type in kinds:
+            out.append(node)
+        stack.extend(node.named_children)
+    return out
 
 
 def walk(root: Node) -> Iterator[Node]:

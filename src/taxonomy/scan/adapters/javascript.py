@@ -202,8 +202,10 @@ class JavaScriptAdapter(TreeSitterAdapter):
         cursor = QueryCursor(self._binding_query)
         encoded = name.encode()
         assert ctx.root is not None
-        for start, end in spans(ctx.source, (encoded,)):
-            cursor.set_byte_range(start, end)
+        whole = not encoded or ctx.root.has_error  # a missing identifier spans no text: look everywhere
+        for start, end in [(0, 0)] if whole else spans(ctx.source, (encoded,)):
+            if not whole:
+                cursor.set_byte_range(start, end)
             for index, captures in cursor.matches(ctx.root):
                 for node in captures.get("name", ()) or captures.get("param", ()):
                     if node.text == encoded and (index, node.start_byte) not in seen:

@@ -12,7 +12,7 @@ from tree_sitter import Node
 
 from taxonomy.scan.adapters.scopes import Scopes
 from taxonomy.scan.records import Arg, Value, concat, negate
-from taxonomy.scan.treesitter import Bindings, FileContext, TreeSitterAdapter, enclosing, node_text
+from taxonomy.scan.treesitter import Bindings, FileContext, TreeSitterAdapter, node_text
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", '"': '"', "'": "'", "\\": "\\"}
 _WRAPPERS = {"tuple_expression", "try_expression", "await_expression", "as_expression", "postfix_expression"}
@@ -83,15 +83,15 @@ class SwiftAdapter(TreeSitterAdapter):
     def prepare(self, root: Node, ctx: FileContext) -> None:
         self._declarations(root, ctx, prefix="")
         self._scopes = scopes = Scopes()
-        ctx.bindings = Bindings(lambda name: self._bind(name, root, ctx, scopes))
+        ctx.bindings = Bindings(lambda name: self._bind(name, ctx, scopes))
 
-    def _bind(self, name: str, root: Node, ctx: FileContext, scopes: Scopes) -> None:
+    def _bind(self, name: str, ctx: FileContext, scopes: Scopes) -> None:
         """The declarations of `name` (locals, `guard let` / `if let`, parameters, loop variables): its binding
         (one initializer, or None when declared twice, typed or also a parameter) and the scope of each one."""
         whole = len(ctx.source)
         inits: list[Node | None] = []
         parameter = False
-        for node in enclosing(root, ctx.source, name, _BINDERS):
+        for node in ctx.holding(name, _BINDERS):
             kind = node.type
             if (kind == "property_declaration" and not self._is_constant_site(node)) or kind in (
                 "guard_statement",
