@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
@@ -26,10 +26,14 @@ def node_text(node: Node) -> str:
     return (node.text or b"").decode("utf-8", "replace")
 
 
-class Bindings(dict[str, "Node | None"]):
-    """`ctx.bindings` filled per name on first use: `load(name)` stores the name's entry (if it has one) the way a
-    walk over the whole file would have. Most candidate files never resolve a receiver, and the rest only a few
-    names, so looking each one up around its own occurrences is much cheaper than collecting every declaration."""
+V = TypeVar("V")
+
+
+class Lazy(dict[str, V]):
+    """A per-name table (`ctx.bindings`, `ctx.aliases`) filled on first use: `load(name)` stores the name's entry
+    (if it has one) the way a walk over the whole file would have. Most candidate files never resolve a receiver,
+    and the rest only a few names, so looking each one up around its own occurrences is much cheaper than
+    collecting every declaration of the file."""
 
     def __init__(self, load: Callable[[str], None]) -> None:
         super().__init__()
@@ -45,13 +49,16 @@ class Bindings(dict[str, "Node | None"]):
         self._ensure(name)
         return super().__contains__(name)
 
-    def __getitem__(self, name: str) -> Node | None:
+    def __getitem__(self, name: str) -> V:
         self._ensure(name)
         return super().__getitem__(name)
 
-    def get(self, name: str, default: Node | None = None) -> Node | None:  # type: ignore[override]
+    def get(self, name: str, default: V | None = None) -> V | None:  # type: ignore[override]
         self._ensure(name)
         return super().get(name, default)
+
+
+Bindings = Lazy["Node | None"]
 
 
 class FileContext:
