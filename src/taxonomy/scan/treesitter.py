@@ -232,11 +232,13 @@ _GAP = 4096  # occurrences closer than this share one query run (each run descen
 
 @functools.lru_cache(maxsize=64)
 def _needles(methods: frozenset[str], extra: frozenset[str]) -> tuple[bytes, ...]:
-    """Every name whose occurrence may be a call the driver accepts: a method `set(email:)` is written `set(`, a
-    property setter `email=` is written `email`."""
+    """Every name whose occurrence may be a call the driver accepts (a method `set(email:)` is written `set(`, a
+    property setter `email=` is written `email`), less those that contain another one: an occurrence of
+    `logCustomEventWithProperties` is one of `logCustomEvent` too, and a range only has to touch the name."""
     names = {m.split("(", 1)[0].rstrip("=") for m in methods} | extra
     names.discard("")
-    return tuple(sorted(n.encode() for n in names))
+    kept = [n for n in names if not any(o != n and o in n for o in names)]
+    return tuple(sorted(n.encode() for n in kept))
 
 
 def spans(source: bytes, needles: Iterable[bytes], gap: int = _GAP) -> list[tuple[int, int]]:

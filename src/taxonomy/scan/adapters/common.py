@@ -274,6 +274,7 @@ def remember(
         ctx.bindings[name] = init_list[0] if path == f"=init:{name}" and len(init_list) == 1 else None
 
 
+@functools.cache
 def any_of(names: frozenset[str]) -> str:
     """A query predicate argument list: `"addProperty" "put"`."""
     return " ".join(f'"{n}"' for n in sorted(names)) or '"-"'
