@@ -273,9 +273,13 @@ def _maybe_payload(text: bytes) -> bool:
 
 
 def first_error(root: Node, ctx: FileContext) -> tuple[int, int]:
-    for node in walk(root):
+    """Where the first (depth-first) error or missing node is: only subtrees that hold an error are entered."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
         if node.is_error or node.is_missing:
             return ctx.column(node)
+        stack.extend(reversed([child for child in node.children if child.has_error]))
     return (1, 1)
 
 
