@@ -208,10 +208,13 @@ class TreeSitterAdapter:
             receiver = self.implicit_receiver(captures["call"][0], ctx)
         else:
             return None
-        args_nodes = captures.get("args")
-        args = self.arguments(args_nodes[0], ctx) if args_nodes else ()
+        if ctx.sigs.lookup(method, receiver, self.language) is None:
+            return None  # no signature takes it (`logger.logCustomEvent(…)`): its arguments are not worth reading
         if "value" in captures:
-            args = (Arg(None, self.value(captures["value"][0], ctx)),)
+            args: tuple[Arg, ...] = (Arg(None, self.value(captures["value"][0], ctx)),)
+        else:
+            args_nodes = captures.get("args")
+            args = self.arguments(args_nodes[0], ctx) if args_nodes else ()
         line, column = ctx.column(method_node)
         return RawCall(method, receiver, line, column, args)
 
