@@ -299,12 +299,14 @@ def enclosing(root: Node, source: bytes, name: str, kinds: frozenset[str]) -> li
     a right-to-left depth-first walk meets them: an ancestor before its descendants, a later node before an earlier
     one. Exact for a tree without syntax errors, where every identifier is the text it spans."""
     needle = name.encode()
-    found: dict[Node, None] = {}
+    found: list[Node] = []
+    seen: set[Node] = set()  # ancestors already met (and theirs): a common name's occurrences share most of them
     for at in occurrences(source, needle):
         node: Node | None = root.descendant_for_byte_range(at, at + len(needle))
-        while node is not None:
+        while node is not None and node not in seen:
+            seen.add(node)
             if node.type in kinds:
-                found[node] = None
+                found.append(node)
             node = node.parent
     return sorted(found, key=lambda n: (-n.end_byte, n.start_byte))
 

@@ -191,32 +191,50 @@ class JavaScriptAdapter(TreeSitterAdapter):
 
     def _declaration(self, name: str, ctx: FileContext) -> tuple[bool, Node | None, bool]:
         """(declared anywhere in the file, its initializer when declared once and never a parameter, a parameter).
-        The binding query runs only around the name's occurrences, so a receiver costs what its name's uses cost."""
+        The binding query runs only around the name's occurrences, so a receiver costs what its name's uses cost;
+        in a tree with syntax errors (a missing identifier spans no text) it runs once over the whole tree."""
         cache = cast("dict[str, tuple[bool, Node | None, bool]]", state(ctx).setdefault("declarations", {}))
         found = cache.get(name)
         if found is not None:
             return found
-        inits: list[Node | None] = []
-        parameter = False
-        seen: set[tuple[int, int]] = set()
-        cursor = QueryCursor(self._binding_query)
-        encoded = name.encode()
         assert ctx.root is not None
-        whole = not encoded or ctx.root.has_error  # a missing identifier spans no text: look everywhere
-        for start, end in [(0, 0)] if whole else spans(ctx.source, (encoded,)):
-            if not whole:
+        if name and not ctx.root.has_error:
+            cache.update(self._declared(ctx, spans(ctx.source, (name.encode(),)), name))
+        elif not state(ctx).get("all_declared"):
+            state(ctx)["all_declared"] = True
+            cache.update(self._declared(ctx, None, None))
+        return cache.setdefault(name, (False, None, False))
+
+    def _declared(
+        self, ctx: FileContext, ranges: list[tuple[int, int]] | None, only: str | None
+    ) -> dict[str, tuple[bool, Node | None, bool]]:
+        """What the binding query finds for each name (`only` that one) in `ranges` (None: the whole tree)."""
+        inits: dict[str, list[Node | None]] = {}
+        parameters: set[str] = set()
+        seen: set[tuple[int, int]] = set()  # a match that touches two ranges is found twice
+        cursor = QueryCursor(self._binding_query)
+        assert ctx.root is not None
+        for start, end in ranges if ranges is not None else [(0, 0)]:
+            if ranges is not None:
                 cursor.set_byte_range(start, end)
             for index, captures in cursor.matches(ctx.root):
                 for node in captures.get("name", ()) or captures.get("param", ()):
-                    if node.text == encoded and (index, node.start_byte) not in seen:
-                        seen.add((index, node.start_byte))
-                        if "name" in captures:
-                            values = captures.get("value")
-                            inits.append(values[0] if values else None)
-                        else:
-                            parameter = True
-        found = cache[name] = (bool(inits), inits[0] if len(inits) == 1 and not parameter else None, parameter)
-        return found
+                    text = node_text(node)
+                    if (only is not None and text != only) or (index, node.start_byte) in seen:
+                        continue
+                    seen.add((index, node.start_byte))
+                    if "name" in captures:
+                        values = captures.get("value")
+                        inits.setdefault(text, []).append(values[0] if values else None)
+                    else:
+                        parameters.add(text)
+        out: dict[str, tuple[bool, Node | None, bool]] = {}
+        for key in inits.keys() | parameters:
+            bound = inits.get(key, [])
+            # one declaration: substitute it; several, or also a parameter somewhere: ambiguous, keep the name
+            out[key] = (bool(bound), bound[0] if len(bound) == 1 and key not in parameters else None,
+                        key in parameters)  # fmt: skip
+        return out
 
     @functools.cached_property
     def _binding_query(self) -> Query:
