@@ -6,6 +6,12 @@ expression the method is called on; absent for a bare function call) and `@args`
 capture `@object` on object / map / dictionary literals that can be /users/track payloads. An assignment to a
 property (`user.email = x`) captures `@method` (the property), `@receiver` and `@value` (the right-hand side): it is
 looked up as the method `email=` with the value as its only argument.
+
+Cost: a candidate file should cost about its parse. So the query runs only around the occurrences of the names the
+driver can accept (not over the whole tree), a call no signature takes is dropped before its arguments are read, and
+what a name stands for (its declarations, bindings, scopes) is looked up when a receiver or an argument uses it,
+around that name's occurrences (`Lazy`, `FileContext.holding`). A tree with syntax errors may hold a missing
+identifier that spans no text: there, every lookup falls back to the whole tree.
 """
 
 from __future__ import annotations
