@@ -17,6 +17,7 @@ identifier that spans no text: there, every lookup falls back to the whole tree.
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any, TypeVar
@@ -36,20 +37,26 @@ V = TypeVar("V")
 
 
 class Lazy(dict[str, V]):
-    """A per-name table (`ctx.bindings`, `ctx.aliases`) filled on first use: `load(name)` stores the name's entry
-    (if it has one) the way a walk over the whole file would have. Most candidate files never resolve a receiver,
-    and the rest only a few names, so looking each one up around its own occurrences is much cheaper than
-    collecting every declaration of the file."""
+    """A per-name table of a file (`ctx.bindings`, `ctx.aliases`) filled on first use: `load(ctx, name)` stores the
+    name's entry (if it has one) the way a walk over the whole file would have. Most candidate files never resolve a
+    receiver, and the rest only a few names, so looking each one up around its own occurrences is much cheaper than
+    collecting every declaration of the file.
 
-    def __init__(self, load: Callable[[str], None]) -> None:
+    The table keeps only a weak reference to its context, and `load` must not hold one either: a reference cycle
+    would keep the context, and with it the whole tree, alive until the next garbage collection."""
+
+    def __init__(self, ctx: FileContext, load: Callable[[FileContext, str], None]) -> None:
         super().__init__()
+        self._ctx = weakref.ref(ctx)
         self._load = load
         self._loaded: set[str] = set()
 
     def _ensure(self, name: object) -> None:
         if isinstance(name, str) and name not in self._loaded:
             self._loaded.add(name)
-            self._load(name)
+            ctx = self._ctx()
+            if ctx is not None:
+                self._load(ctx, name)
 
     def __contains__(self, name: object) -> bool:
         self._ensure(name)

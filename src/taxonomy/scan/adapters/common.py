@@ -310,7 +310,7 @@ class LocalShadowing:
     def _defer_declarations(self, ctx: FileContext) -> None:
         st = state(ctx)
         st["typed"], st["locals"], st["adds"] = {}, {}, {}
-        ctx.bindings = Lazy(lambda name: self._declarations(ctx, name))
+        ctx.bindings = Lazy(ctx, lambda context, name: self._declarations(context, name))
 
     @staticmethod
     def _read_declarations(ctx: FileContext, name: str) -> None:

@@ -157,13 +157,13 @@ class DartAdapter(TreeSitterAdapter):
                     folded.add((node.start_byte, node.end_byte))
         loaded: set[str] = set()
 
-        def load(name: str) -> None:
+        def load(context: FileContext, name: str) -> None:  # one load fills both tables
             if name not in loaded:
                 loaded.add(name)
-                self._bind(name, ctx, every, folded)
+                self._bind(name, context, every, folded)
 
-        ctx.aliases = Lazy(load)
-        ctx.bindings = Lazy(load)
+        ctx.aliases = Lazy(ctx, load)
+        ctx.bindings = Lazy(ctx, load)
 
     def _bind(self, name: str, ctx: FileContext, every: list[Node] | None, folded: set[tuple[int, int]]) -> None:
         """What `name` stands for: the receiver of its declared type (`BrazePlugin braze`), else its initializer

@@ -96,7 +96,7 @@ class ObjCAdapter(TreeSitterAdapter):
                     ctx.constants[name] = found
                     ctx.exported[name] = found  # `extern NSString *const` in a header: visible everywhere
                     folded.add((declarator.start_byte, declarator.end_byte))
-        ctx.bindings = Bindings(lambda name: self._bind(name, ctx, scopes, folded))
+        ctx.bindings = Bindings(ctx, lambda context, name: self._bind(name, context, scopes, folded))
 
     @staticmethod
     def _constant_sites(root: Node, source: bytes) -> list[Node]:

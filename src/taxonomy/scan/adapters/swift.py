@@ -83,7 +83,7 @@ class SwiftAdapter(TreeSitterAdapter):
     def prepare(self, root: Node, ctx: FileContext) -> None:
         self._declarations(root, ctx, prefix="")
         self._scopes = scopes = Scopes()
-        ctx.bindings = Bindings(lambda name: self._bind(name, ctx, scopes))
+        ctx.bindings = Bindings(ctx, lambda context, name: self._bind(name, context, scopes))
 
     def _bind(self, name: str, ctx: FileContext, scopes: Scopes) -> None:
         """The declarations of `name` (locals, `guard let` / `if let`, parameters, loop variables): its binding
