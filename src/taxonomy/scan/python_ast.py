@@ -71,6 +71,7 @@ class _Context:
         self.bindings: dict[str, ast.expr | None] = {}  # filled per name on first need (`binding`)
         self._looked_up: set[str] = set()
         self._all_bound = False
+        self._plain: bool | None = None  # ASCII, no lone CR: a name is found where its text is
         self.source = source
         self.tree = ast.Module(body=[], type_ignores=[])
 
@@ -142,7 +143,9 @@ class _Context:
         spell a name or a key another way: non-ASCII identifiers (NFKC-normalised by the parser), lone `\\r` line
         ends, and, for payload keys, escapes or adjacent literals (`"\\x65vents"`, `"ev" "ents"`)."""
         source = self.source
-        if not source.isascii() or _LONE_CR.search(source) is not None:
+        if self._plain is None:
+            self._plain = source.isascii() and _LONE_CR.search(source) is None
+        if not self._plain:
             return None
         if payloads and (_ESCAPE.search(source) is not None or _ADJACENT.search(source) is not None):
             return None
