@@ -19,6 +19,7 @@ from taxonomy.scan.treesitter import FileContext, Lazy, node_text, spans
 
 MAX_DEPTH = 12
 MAX_NESTING = 40  # nested classes / objects read for constants (deeper ones are not constants anyone uses)
+_NEAR = 256  # a name's own occurrences: merged only when close (each range costs one more query run)
 # Calls whose arguments or lambda are test-double set-up, not real SDK traffic: MockK `every { braze.logX() }`,
 # `verify { … }`, Mockito `when(braze.logX())` / mockito-kotlin `whenever(…)`, BDDMockito `given(…)`.
 MOCK_CALLS = frozenset(
@@ -247,7 +248,7 @@ def declarations_around(
         return collect(grammar, root, text), None
     if not name:
         return None
-    return collect(grammar, root, text, spans(ctx.source, (name.encode(),))), name
+    return collect(grammar, root, text, spans(ctx.source, (name.encode(),), gap=_NEAR)), name
 
 
 def remember(

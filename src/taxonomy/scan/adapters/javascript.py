@@ -23,6 +23,7 @@ _WRAPPERS = {
 }
 _DECLARATIONS = {"lexical_declaration", "variable_declaration"}
 _MAX_DEPTH = 12
+_NEAR = 256  # a name's own occurrences: merged only when close (each range costs one more query run)
 
 
 def _unescape(text: str) -> str:
@@ -199,7 +200,7 @@ class JavaScriptAdapter(TreeSitterAdapter):
             return found
         assert ctx.root is not None
         if name and not ctx.root.has_error:
-            cache.update(self._declared(ctx, spans(ctx.source, (name.encode(),)), name))
+            cache.update(self._declared(ctx, spans(ctx.source, (name.encode(),), gap=_NEAR), name))
         elif not state(ctx).get("all_declared"):
             state(ctx)["all_declared"] = True
             cache.update(self._declared(ctx, None, None))
