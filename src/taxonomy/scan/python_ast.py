@@ -8,6 +8,10 @@ attributes (`Events.SIGNED_UP`); `from app.events import SIGNED_UP` makes SIGNED
 from __future__ import annotations
 
 import ast
+import re
+from bisect import bisect_left
+from collections import deque
+from collections.abc import Iterator
 from typing import Any
 
 from taxonomy.scan.adapter import FileScan
@@ -15,6 +19,13 @@ from taxonomy.scan.records import Arg, RawCall, Value, concat
 from taxonomy.scan.signatures import SignatureSet
 
 _MAX_DEPTH = 12
+_PAYLOAD_KEYS = frozenset(("events", "attributes", "purchases"))
+_PAYLOAD_KEYS_BYTES = [k.encode() for k in sorted(_PAYLOAD_KEYS)]
+_LONE_CR = re.compile(rb"\r(?!\n)")
+_ESCAPE = re.compile(rb"\\[xuUN0-7\r\n]")  # an escape that can spell a letter, or a continued line
+_ADJACENT = re.compile(rb"[\"'](?:[ \t\f]|\\?\r?\n|#[^\n]*)+[rRbBuUfF]{0,2}[\"']")  # "ev" "ents"
+_EVERY_LINE: list[int] = []  # a marker: no pruning
+_LEAVES = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
 
 
 class PythonAdapter:
@@ -57,7 +68,12 @@ class _Context:
         self.constants: dict[str, Value] = {}
         self.imported: dict[str, str] = {}  # local name -> module (".events" for relative imports)
         self.from_imported: set[str] = set()  # names bound by `from module import name`
-        self.bindings: dict[str, ast.expr | None] = {}
+        self.bindings: dict[str, ast.expr | None] = {}  # filled per name on first need (`binding`)
+        self._looked_up: set[str] = set()
+        self._all_bound = False
+        self._plain: bool | None = None  # ASCII, no lone CR: a name is found where its text is
+        self.source = source
+        self.tree = ast.Module(body=[], type_ignores=[])
 
     def column(self, node: Any) -> int:
         line = self.lines[node.lineno - 1] if node.lineno - 1 < len(self.lines) else b""
@@ -78,7 +94,8 @@ class _Context:
     def collect(
         self, tree: ast.Module, want_payloads: bool, *, walk: bool = True
     ) -> tuple[list[ast.Call], list[ast.Dict]]:
-        """Module constants and imports; with `walk`, one pass over the tree for bindings, calls and payloads."""
+        """Module constants and imports; with `walk`, the calls of a signature method and the payload literals
+        (in `ast.walk` order), and local bindings looked up when a receiver needs them."""
         for stmt in tree.body:
             if isinstance(stmt, ast.ImportFrom):
                 module = "." * stmt.level + (stmt.module or "")
@@ -98,27 +115,68 @@ class _Context:
         dicts: list[ast.Dict] = []
         if not walk:
             return calls, dicts
-        counts: dict[str, list[ast.expr | None]] = {}
+        self.tree = tree
+        words = [m.encode() for m in self.methods]
+        if want_payloads:
+            words += _PAYLOAD_KEYS_BYTES
+        lines = self._lines_of(words, payloads=want_payloads)
+        if lines is None:  # the source is not plain enough to find things by their text: read it all
+            self.bindings = self._bind_all()
+            self._all_bound = True
+            lines = _EVERY_LINE
         methods = self.methods
-        for node in ast.walk(tree):
+        for node in _walk(tree, lines):
             kind = type(node)
             if kind is ast.Call:
                 func = node.func  # type: ignore[attr-defined]
                 name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else None
                 if name in methods:
                     calls.append(node)  # type: ignore[arg-type]
-            elif kind is ast.Assign:
-                for target in node.targets:  # type: ignore[attr-defined]
-                    if isinstance(target, ast.Name):
-                        counts.setdefault(target.id, []).append(node.value)  # type: ignore[attr-defined]
-            elif kind is ast.arg:
-                counts.setdefault(node.arg, []).append(None)  # type: ignore[attr-defined]
             elif kind is ast.Dict and want_payloads:
                 keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}  # type: ignore[attr-defined]
-                if keys & {"events", "attributes", "purchases"}:
+                if keys & _PAYLOAD_KEYS:
                     dicts.append(node)  # type: ignore[arg-type]
-        self.bindings = {name: values[0] if len(values) == 1 else None for name, values in counts.items()}
         return calls, dicts
+
+    def _lines_of(self, words: list[bytes], *, payloads: bool) -> list[int] | None:
+        """The (sorted) line numbers where any of `words` occurs, as `ast` numbers lines; None when the text may
+        spell a name or a key another way: non-ASCII identifiers (NFKC-normalised by the parser), lone `\\r` line
+        ends, and, for payload keys, escapes or adjacent literals (`"\\x65vents"`, `"ev" "ents"`)."""
+        source = self.source
+        if self._plain is None:
+            self._plain = source.isascii() and _LONE_CR.search(source) is None
+        if not self._plain:
+            return None
+        if payloads and (_ESCAPE.search(source) is not None or _ADJACENT.search(source) is not None):
+            return None
+        starts = sorted(at for word in words if word for at in _occurrences(source, word))
+        lines: list[int] = []
+        line, previous = 1, 0
+        for at in starts:
+            line += source.count(b"\n", previous, at)
+            previous = at
+            if not lines or lines[-1] != line:
+                lines.append(line)
+        return lines
+
+    def _bind_all(self) -> dict[str, ast.expr | None]:
+        counts: dict[str, list[ast.expr | None]] = {}
+        for node in ast.walk(self.tree):
+            _count(node, counts, None)
+        return {name: values[0] if len(values) == 1 else None for name, values in counts.items()}
+
+    def binding(self, name: str) -> ast.expr | None:
+        """The value `name` is bound to when it is assigned exactly once (and is no parameter), else None."""
+        if not self._all_bound and name not in self.bindings and name not in self._looked_up:
+            self._looked_up.add(name)
+            counts: dict[str, list[ast.expr | None]] = {}
+            lines = self._lines_of([name.encode()], payloads=False)
+            for node in _walk(self.tree, _EVERY_LINE if lines is None else lines):
+                _count(node, counts, name)
+            values = counts.get(name)
+            if values:
+                self.bindings[name] = values[0] if len(values) == 1 else None
+        return self.bindings.get(name)
 
     def _assign(self, stmt: ast.Assign | ast.AnnAssign, prefix: str) -> None:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -135,7 +193,7 @@ class _Context:
         if depth > _MAX_DEPTH:
             return "?"
         if isinstance(node, ast.Name):
-            bound = self.bindings.get(node.id)
+            bound = self.binding(node.id)
             if bound is not None:
                 return self.receiver(bound, depth + 1)
             return node.id
@@ -241,6 +299,59 @@ class _Context:
                 return Value("ref", expr=self.text(node), ref=ref)
             return Value.dynamic(self.text(node))
         return Value.dynamic(self.text(node))
+
+
+def _occurrences(source: bytes, word: bytes) -> Iterator[int]:
+    at = source.find(word)
+    while at >= 0:
+        yield at
+        at = source.find(word, at + 1)
+
+
+def _walk(tree: ast.AST, lines: list[int]) -> Iterator[ast.AST]:
+    """`ast.walk` (breadth first, in the same order) over the nodes whose lines hold one of `lines`: a node that
+    spans none of them holds nothing worth reading, so its whole subtree is skipped. `_EVERY_LINE`: every node.
+    (A definition starts at its first decorator; what an f-string holds is always read, its positions being
+    unreliable before Python 3.12.)"""
+    every = lines is _EVERY_LINE
+    todo: deque[tuple[ast.AST, bool]] = deque([(tree, not every)])
+    while todo:
+        node, prune = todo.popleft()
+        if prune and type(node) is ast.JoinedStr:
+            prune = False
+        for field in node._fields:
+            value = getattr(node, field, None)
+            for child in value if isinstance(value, list) else (value,):
+                if not isinstance(child, ast.AST) or isinstance(child, _LEAVES):
+                    continue
+                if prune and not _holds(child, lines):
+                    continue
+                todo.append((child, prune))
+        yield node
+
+
+def _holds(node: ast.AST, lines: list[int]) -> bool:
+    """Whether one of `lines` (sorted) falls within the node's lines (a node without a position: maybe)."""
+    end = getattr(node, "end_lineno", None)
+    if end is None:
+        return True
+    start: int = node.lineno  # type: ignore[attr-defined]
+    decorators = getattr(node, "decorator_list", None)
+    if decorators:
+        start = min(start, *(d.lineno for d in decorators))
+    index = bisect_left(lines, start)
+    return index < len(lines) and lines[index] <= end
+
+
+def _count(node: ast.AST, counts: dict[str, list[ast.expr | None]], only: str | None) -> None:
+    """A binding `node` makes: each plain-name target of an assignment, each parameter (never a constant)."""
+    kind = type(node)
+    if kind is ast.Assign:
+        for target in node.targets:  # type: ignore[attr-defined]
+            if isinstance(target, ast.Name) and (only is None or target.id == only):
+                counts.setdefault(target.id, []).append(node.value)  # type: ignore[attr-defined]
+    elif kind is ast.arg and (only is None or node.arg == only):  # type: ignore[attr-defined]
+        counts.setdefault(node.arg, []).append(None)  # type: ignore[attr-defined]
 
 
 def _dotted(node: ast.expr) -> str | None:

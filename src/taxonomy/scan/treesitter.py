@@ -6,14 +6,21 @@ expression the method is called on; absent for a bare function call) and `@args`
 capture `@object` on object / map / dictionary literals that can be /users/track payloads. An assignment to a
 property (`user.email = x`) captures `@method` (the property), `@receiver` and `@value` (the right-hand side): it is
 looked up as the method `email=` with the value as its only argument.
+
+Cost: a candidate file should cost about its parse. So the query runs only around the occurrences of the names the
+driver can accept (not over the whole tree), a call no signature takes is dropped before its arguments are read, and
+what a name stands for (its declarations, bindings, scopes) is looked up when a receiver or an argument uses it,
+around that name's occurrences (`Lazy`, `FileContext.holding`). A tree with syntax errors may hold a missing
+identifier that spans no text: there, every lookup falls back to the whole tree.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
@@ -24,6 +31,47 @@ from taxonomy.scan.signatures import SignatureSet
 
 def node_text(node: Node) -> str:
     return (node.text or b"").decode("utf-8", "replace")
+
+
+V = TypeVar("V")
+
+
+class Lazy(dict[str, V]):
+    """A per-name table of a file (`ctx.bindings`, `ctx.aliases`) filled on first use: `load(ctx, name)` stores the
+    name's entry (if it has one) the way a walk over the whole file would have. Most candidate files never resolve a
+    receiver, and the rest only a few names, so looking each one up around its own occurrences is much cheaper than
+    collecting every declaration of the file.
+
+    The table keeps only a weak reference to its context, and `load` must not hold one either: a reference cycle
+    would keep the context, and with it the whole tree, alive until the next garbage collection."""
+
+    def __init__(self, ctx: FileContext, load: Callable[[FileContext, str], None]) -> None:
+        super().__init__()
+        self._ctx = weakref.ref(ctx)
+        self._load = load
+        self._loaded: set[str] = set()
+
+    def _ensure(self, name: object) -> None:
+        if isinstance(name, str) and name not in self._loaded:
+            self._loaded.add(name)
+            ctx = self._ctx()
+            if ctx is not None:
+                self._load(ctx, name)
+
+    def __contains__(self, name: object) -> bool:
+        self._ensure(name)
+        return super().__contains__(name)
+
+    def __getitem__(self, name: str) -> V:
+        self._ensure(name)
+        return super().__getitem__(name)
+
+    def get(self, name: str, default: V | None = None) -> V | None:  # type: ignore[override]
+        self._ensure(name)
+        return super().get(name, default)
+
+
+Bindings = Lazy["Node | None"]
 
 
 class FileContext:
@@ -42,6 +90,19 @@ class FileContext:
         self.functions: dict[str, tuple[str, str]] = {}  # local name -> (receiver, method) of a named import
         self.bindings: dict[str, Node | None] = {}  # local variable -> its initializer (None when ambiguous)
         self.need_calls = True  # False when only the constants are wanted (cheaper prepare)
+        self.root: Node | None = None  # the parsed tree (for lookups made on demand)
+        self._every: dict[frozenset[str], list[Node]] = {}
+
+    def holding(self, name: str, kinds: frozenset[str]) -> list[Node]:
+        """The nodes of `kinds` that may declare `name`, in walk order: those around the name's occurrences, or, in a
+        tree with syntax errors (where a missing identifier spans no text), every node of `kinds`."""
+        assert self.root is not None
+        if name and not self.root.has_error:
+            return enclosing(self.root, self.source, name, kinds)
+        found = self._every.get(kinds)
+        if found is None:
+            found = self._every[kinds] = kinds_in(self.root, kinds)
+        return found
 
     def column(self, node: Node) -> tuple[int, int]:
         """1-based line and character column of a node's start."""
@@ -93,10 +154,11 @@ class TreeSitterAdapter:
     def scan(self, source: bytes, sigs: SignatureSet) -> FileScan:
         root = self.parse(source)
         ctx = FileContext(source, sigs, self.language)
+        ctx.root = root
         self.prepare(root, ctx)
         out = FileScan(constants=dict(ctx.exported), imports=dict(ctx.imported))
         want_payloads = self.language in sigs.payloads
-        for _index, captures in QueryCursor(self.query).matches(root):
+        for captures in self._matches(root, ctx, want_payloads):
             if "object" in captures:
                 if want_payloads:
                     node = captures["object"][0]
@@ -113,6 +175,31 @@ class TreeSitterAdapter:
         if root.has_error:
             out.error = first_error(root, ctx)
         return out
+
+    def _matches(self, root: Node, ctx: FileContext, want_payloads: bool) -> Iterator[dict[str, list[Node]]]:
+        """The query's matches that can matter: those around an occurrence of a name the driver would accept
+        (a method, a named import's alias, a payload key). Matching only there, rather than over the whole tree,
+        is what keeps a large file that mentions a method name once nearly as cheap as its parse."""
+        names = set(ctx.functions)
+        if want_payloads:
+            names.update(_PAYLOAD_KEYS)
+        cursor = QueryCursor(self.query)
+        if root.has_error:  # a missing identifier spans no text: no occurrence would point at its call
+            for _index, captures in cursor.matches(root):
+                yield captures
+            return
+        ranges = spans(ctx.source, _needles(ctx.methods, frozenset(names)))
+        seen: set[tuple[int, int, int]] = set()
+        for start, end in ranges:
+            cursor.set_byte_range(start, end)
+            for index, captures in cursor.matches(root):
+                node = (captures.get("call") or captures["object"])[0]
+                key = (index, node.start_byte, node.end_byte)
+                if len(ranges) > 1:  # a match spanning two ranges is found twice
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                yield captures
 
     def method_name(self, node: Node, captures: dict[str, list[Node]], ctx: FileContext) -> str:
         """The method name to look up; Swift qualifies `set` by its first label (`set(email:)`)."""
@@ -134,10 +221,13 @@ class TreeSitterAdapter:
             receiver = self.implicit_receiver(captures["call"][0], ctx)
         else:
             return None
-        args_nodes = captures.get("args")
-        args = self.arguments(args_nodes[0], ctx) if args_nodes else ()
+        if ctx.sigs.lookup(method, receiver, self.language) is None:
+            return None  # no signature takes it (`logger.logCustomEvent(…)`): its arguments are not worth reading
         if "value" in captures:
-            args = (Arg(None, self.value(captures["value"][0], ctx)),)
+            args: tuple[Arg, ...] = (Arg(None, self.value(captures["value"][0], ctx)),)
+        else:
+            args_nodes = captures.get("args")
+            args = self.arguments(args_nodes[0], ctx) if args_nodes else ()
         line, column = ctx.column(method_node)
         return RawCall(method, receiver, line, column, args)
 
@@ -146,9 +236,52 @@ class TreeSitterAdapter:
         from taxonomy.scan.signatures import SignatureSet as _S
 
         ctx = FileContext(source, _S({}, {}, frozenset()), self.language)
+        ctx.root = root
         ctx.need_calls = False
         self.prepare(root, ctx)
         return dict(ctx.exported)
+
+
+_PAYLOAD_KEYS = ("events", "attributes", "purchases")
+_GAP = 4096  # occurrences closer than this share one query run (each run descends from the root again)
+
+
+@functools.lru_cache(maxsize=64)
+def _needles(methods: frozenset[str], extra: frozenset[str]) -> tuple[bytes, ...]:
+    """Every name whose occurrence may be a call the driver accepts (a method `set(email:)` is written `set(`, a
+    property setter `email=` is written `email`), less those that contain another one: an occurrence of
+    `logCustomEventWithProperties` is one of `logCustomEvent` too, and a range only has to touch the name."""
+    names = {m.split("(", 1)[0].rstrip("=") for m in methods} | extra
+    names.discard("")
+    kept = [n for n in names if not any(o != n and o in n for o in names)]
+    return tuple(sorted(n.encode() for n in kept))
+
+
+def spans(source: bytes, needles: Iterable[bytes], gap: int = _GAP) -> list[tuple[int, int]]:
+    """Byte ranges covering every occurrence of the needles, nearby ones merged. One `find` loop per needle beats
+    a regex alternation of them several times over (the regex tries every alternative at every byte)."""
+    found: list[tuple[int, int]] = []
+    for needle in needles:
+        size = len(needle)
+        if not size:
+            continue
+        at = source.find(needle)
+        while at >= 0:
+            found.append((at, at + size))
+            at = source.find(needle, at + size)
+    found.sort()
+    return merge(found, gap)
+
+
+def merge(ranges: Iterable[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in ranges:
+        if out and start - out[-1][1] <= gap:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
 
 
 def _maybe_payload(text: bytes) -> bool:
@@ -156,10 +289,51 @@ def _maybe_payload(text: bytes) -> bool:
 
 
 def first_error(root: Node, ctx: FileContext) -> tuple[int, int]:
-    for node in walk(root):
+    """Where the first (depth-first) error or missing node is: only subtrees that hold an error are entered."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
         if node.is_error or node.is_missing:
             return ctx.column(node)
+        stack.extend(reversed([child for child in node.children if child.has_error]))
     return (1, 1)
+
+
+def occurrences(source: bytes, needle: bytes) -> Iterator[int]:
+    """Every start of `needle` in `source`, overlapping ones included."""
+    at = source.find(needle)
+    while at >= 0:
+        yield at
+        at = source.find(needle, at + 1)
+
+
+def enclosing(root: Node, source: bytes, name: str, kinds: frozenset[str]) -> list[Node]:
+    """The nodes of `kinds` that hold an occurrence of `name` (every declaration of the name among them), ordered as
+    a right-to-left depth-first walk meets them: an ancestor before its descendants, a later node before an earlier
+    one. Exact for a tree without syntax errors, where every identifier is the text it spans."""
+    needle = name.encode()
+    found: list[Node] = []
+    seen: set[Node] = set()  # ancestors already met (and theirs): a common name's occurrences share most of them
+    for at in occurrences(source, needle):
+        node: Node | None = root.descendant_for_byte_range(at, at + len(needle))
+        while node is not None and node not in seen:
+            seen.add(node)
+            if node.type in kinds:
+                found.append(node)
+            node = node.parent
+    return sorted(found, key=lambda n: (-n.end_byte, n.start_byte))
+
+
+def kinds_in(root: Node, kinds: frozenset[str]) -> list[Node]:
+    """Every node of `kinds`, right-to-left depth first (the order of a stack walk over named children)."""
+    out: list[Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type in kinds:
+            out.append(node)
+        stack.extend(node.named_children)
+    return out
 
 
 def walk(root: Node) -> Iterator[Node]:

@@ -10,14 +10,16 @@ import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from tree_sitter import Language, Node, Query, QueryCursor
 
 from taxonomy.scan.records import Value
-from taxonomy.scan.treesitter import FileContext, node_text
+from taxonomy.scan.treesitter import FileContext, Lazy, node_text, spans
 
 MAX_DEPTH = 12
 MAX_NESTING = 40  # nested classes / objects read for constants (deeper ones are not constants anyone uses)
+_NEAR = 256  # a name's own occurrences: merged only when close (each range costs one more query run)
 # Calls whose arguments or lambda are test-double set-up, not real SDK traffic: MockK `every { braze.logX() }`,
 # `verify { … }`, Mockito `when(braze.logX())` / mockito-kotlin `whenever(…)`, BDDMockito `given(…)`.
 MOCK_CALLS = frozenset(
@@ -206,19 +208,74 @@ def imported_name(ctx: FileContext, dotted: str) -> str:
 _QUERIES: dict[tuple[int, str], Query] = {}
 
 
-def collect(grammar: Language, root: Node, text: str) -> dict[str, list[Node]]:
+def collect(
+    grammar: Language, root: Node, text: str, ranges: list[tuple[int, int]] | None = None
+) -> dict[str, list[Node]]:
     """Nodes captured by a query (compiled once per grammar): the declarations an adapter needs, found in C rather
-    than by walking every node in Python (that walk dominated the scan time of large files)."""
+    than by walking every node in Python (that walk dominated the scan time of large files). With `ranges`, only
+    the matches that intersect them."""
     key = (id(grammar), text)
     query = _QUERIES.get(key)
     if query is None:
         query = _QUERIES[key] = Query(grammar, text)
-    captures = QueryCursor(query).captures(root)
+    cursor = QueryCursor(query)
+    if ranges is None:
+        captures = cursor.captures(root)
+    else:
+        found: dict[str, dict[Node, None]] = {}
+        for start, end in ranges:
+            cursor.set_byte_range(start, end)
+            for capture, nodes in cursor.captures(root).items():
+                found.setdefault(capture, {}).update(dict.fromkeys(nodes))
+        captures = {capture: list(nodes) for capture, nodes in found.items()}
     for nodes in captures.values():
         nodes.sort(key=lambda n: n.start_byte)
     return captures
 
 
+def declarations_around(
+    grammar: Language, ctx: FileContext, text: str, name: str
+) -> tuple[dict[str, list[Node]], str | None] | None:
+    """The captures of a declarations query that may concern `name` (the matches around its occurrences), and the
+    name to keep; or, once, for a tree with syntax errors (a missing identifier spans no text), every capture and
+    None (keep every name). None when there is nothing (more) to read."""
+    st = state(ctx)
+    root = ctx.root
+    if root is None or st.get("complete"):
+        return None
+    if root.has_error:
+        st["complete"] = True
+        return collect(grammar, root, text), None
+    if not name:
+        return None
+    return collect(grammar, root, text, spans(ctx.source, (name.encode(),), gap=_NEAR)), name
+
+
+def remember(
+    ctx: FileContext,
+    only: str | None,
+    found: dict[str, list[str | None]],
+    locals_: dict[str, list[Local]],
+    inits: dict[str, list[Node | None]],
+    adds: dict[str, list[Node]],
+) -> None:
+    """File what was read about the names (`only` that one: declarations of other names may have been read in
+    part): a name's receiver path when all its declarations agree, its initializer when it is bound once."""
+    if only is not None:
+        found = {only: found[only]} if only in found else {}
+        locals_ = {only: locals_[only]} if only in locals_ else {}
+        adds = {only: adds[only]} if only in adds else {}
+    st = state(ctx)
+    merged = merge_names(found)
+    cast("dict[str, str | None]", st["typed"]).update(merged)
+    cast("dict[str, list[Local]]", st["locals"]).update(locals_)
+    cast("dict[str, list[Node]]", st["adds"]).update(adds)
+    for name, path in merged.items():
+        init_list = inits.get(name, [])
+        ctx.bindings[name] = init_list[0] if path == f"=init:{name}" and len(init_list) == 1 else None
+
+
+@functools.cache
 def any_of(names: frozenset[str]) -> str:
     """A query predicate argument list: `"addProperty" "put"`."""
     return " ".join(f'"{n}"' for n in sorted(names)) or '"-"'
@@ -233,14 +290,33 @@ class UnknownKey(Exception):
     """A properties builder got a key that is not a literal: the object's keys are not all known."""
 
 
+Local = tuple[int, str | None, Node | None]  # a local's start byte, declared type (or "=init:name"), initializer
+
+
 class LocalShadowing:
     """For typed languages: a local declared once in the enclosing function wins over members of the same name.
 
     Adapters list their function-like node types in FUNCTION_NODES and provide `_path` (the receiver path of
-    an initializer); the "locals" state (name -> [(start byte, declared type, initializer)]) is theirs to fill.
+    an initializer) and `_declarations(ctx, name)`, which reads the declarations of one name (with
+    `declarations_around`) and files them with `remember`: the "typed" (name -> receiver path), "locals"
+    (name -> [Local]) and "adds" (name -> `name.addProperty(…)` calls) states, and `ctx.bindings`. A name's
+    declarations are read the first time its binding is looked up.
     """
 
     FUNCTION_NODES: frozenset[str] = frozenset()
+
+    def _declarations(self, ctx: FileContext, name: str) -> None:
+        raise NotImplementedError
+
+    def _defer_declarations(self, ctx: FileContext) -> None:
+        st = state(ctx)
+        st["typed"], st["locals"], st["adds"] = {}, {}, {}
+        ctx.bindings = Lazy(ctx, lambda context, name: self._declarations(context, name))
+
+    @staticmethod
+    def _read_declarations(ctx: FileContext, name: str) -> None:
+        """The declarations of `name` are read with its binding: make sure they are."""
+        ctx.bindings.get(name)
 
     def _path(self, node: Node, ctx: FileContext, depth: int) -> str:
         raise NotImplementedError

@@ -16,18 +16,19 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     MAX_NESTING,
+    Local,
     LocalShadowing,
     UnknownKey,
     ancestors,
     any_of,
-    collect,
+    declarations_around,
     in_mock,
     is_sdk_path,
     leading_identifier,
-    merge_names,
     number,
     platform_data,
     record_constant,
+    remember,
     state,
     typed_path,
 )
@@ -103,28 +104,28 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
 
     # --- declarations -----------------------------------------------------------------------------------------
     def prepare(self, root: Node, ctx: FileContext) -> None:
-        state(ctx)["root"] = root
+        self._defer_declarations(ctx)
         self._members(root, "", ctx)
 
-    def _declarations(self, ctx: FileContext) -> None:
-        """Declarations, typed members and local bindings: collected on first need (many candidate files only
-        mention a method name in a comment or a string, and never need them)."""
-        st = state(ctx)
-        root = st.pop("root", None)
-        if not isinstance(root, Node):
-            return
-        found: dict[str, list[str | None]] = {}
-        locals_: dict[str, list[tuple[int, str | None, Node | None]]] = {}
-        inits: dict[str, list[Node | None]] = {}
-        adds: dict[str, list[Node]] = {}
+    def _declarations(self, ctx: FileContext, name: str) -> None:
+        """The declarations of `name` (typed members and parameters, locals, calls that add a property to it): read on
+        first need, around the name's occurrences (many candidate files never need any)."""
         add_names = any_of(platform_data(self.language).builders.add)
-        captured = collect(
+        read = declarations_around(
             self.grammar,
-            root,
+            ctx,
             "[(variable_declaration) (parameter) (property_declaration)] @decl "
             "(invocation_expression function: (member_access_expression expression: (identifier) "
             f"name: (identifier) @m) (#any-of? @m {add_names})) @add",
+            name,
         )
+        if read is None:
+            return
+        captured, only = read
+        found: dict[str, list[str | None]] = {}
+        locals_: dict[str, list[Local]] = {}
+        inits: dict[str, list[Node | None]] = {}
+        adds: dict[str, list[Node]] = {}
         for node in (*captured.get("decl", ()), *captured.get("add", ())):
             if node.type == "variable_declaration":
                 type_text = _type_text(node.child_by_field_name("type"))
@@ -152,14 +153,7 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
                 target = func.child_by_field_name("expression") if func is not None else None
                 if target is not None and target.type == "identifier":
                     adds.setdefault(node_text(target), []).append(node)
-        merged = merge_names(found)
-        st = state(ctx)
-        st["typed"] = merged
-        st["adds"] = adds
-        st["locals"] = locals_
-        for name, path in merged.items():
-            init_list = inits.get(name, [])
-            ctx.bindings[name] = init_list[0] if path == f"=init:{name}" and len(init_list) == 1 else None
+        remember(ctx, only, found, locals_, inits, adds)
 
     def _members(self, container: Node, prefix: str, ctx: FileContext, level: int = 0) -> None:
         """Constants: `const` and `static readonly` fields of classes (nested ones too); namespaces are ignored."""
@@ -233,7 +227,6 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
         return "?"
 
     def _name(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str:
-        self._declarations(ctx)
         if node is not None:
             for scope in ancestors(node):
                 if scope.type == "lambda_expression":
@@ -252,6 +245,7 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
                         if declared is not None and node_text(declared) == name:
                             type_text = _type_text(param.child_by_field_name("type"))
                             return typed_path(type_text, name, self.language) or name
+        self._read_declarations(ctx, name)
         local = self._local_declaration(node, name, ctx, depth)
         if local is not None:
             return local
@@ -354,7 +348,6 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
         return result
 
     def _reference(self, node: Node, ctx: FileContext, depth: int) -> Value:
-        self._declarations(ctx)
         text = node_text(node)
         dotted = text.replace(" ", "")
         if not all(leading_identifier(seg) == seg for seg in dotted.split(".")):

@@ -17,7 +17,7 @@ from tree_sitter import Node, Query, QueryCursor
 
 from taxonomy.scan.adapters.scopes import Scopes
 from taxonomy.scan.records import Arg, Value, concat, negate
-from taxonomy.scan.treesitter import FileContext, TreeSitterAdapter, node_text
+from taxonomy.scan.treesitter import FileContext, Lazy, TreeSitterAdapter, enclosing, node_text
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v": "\v"}
 _ACCESS = ("unconditional_assignable_selector", "conditional_assignable_selector")
@@ -80,6 +80,36 @@ def _scope(node: Node) -> Node | None:
     return None if current is None or current.type == "program" else current
 
 
+_BINDERS = frozenset(("static_final_declaration", "initialized_identifier", "initialized_variable_definition",
+                      "formal_parameter", "getter_signature"))  # fmt: skip
+_CONSTANTS = frozenset(("static_final_declaration", "enum_declaration"))
+# Never hold a top-level or member declaration (locals are `initialized_variable_definition`s): not walked.
+_NO_MEMBERS = frozenset(("function_body", "function_signature", "import_or_export", "type_arguments", "comment"))
+
+
+def _source_order(node: Node) -> tuple[int, int]:
+    """Declarations are read in source order (a constant may use the ones above it; the query's own capture
+    order is not stable from one run to the next)."""
+    return node.start_byte, -node.end_byte
+
+
+def _constant_sites(root: Node) -> list[Node]:
+    """Static finals and enums, in source order, found without walking into function bodies and signatures
+    (most of a file; the parse has no syntax errors, so nothing declared there is a member)."""
+    out: list[Node] = []
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        kind = node.type if node is not None else ""
+        if kind in _CONSTANTS:
+            out.append(node)  # type: ignore[arg-type]
+        if kind not in _NO_MEMBERS and cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return out
+
+
 class DartAdapter(TreeSitterAdapter):
     language = "dart"
     query_name = "dart"
@@ -101,49 +131,80 @@ class DartAdapter(TreeSitterAdapter):
         return Query(self.grammar, "[" + " ".join(f"({k})" for k in kinds) + "] @decl")
 
     def prepare(self, root: Node, ctx: FileContext) -> None:
+        """Constants (static / top-level `const` and `final`, enums) now; what a name stands for (its declared type,
+        its initializer) only when a receiver or an argument uses it."""
         self._sequences = {}
         self._scopes = Scopes()
-        declared: dict[str, list[list[Node] | None]] = {}
-        # A query finds the declarations in C; walking every node in Python costs several times the parse.
-        for node in QueryCursor(self._declarations_query).captures(root).get("decl", ()):
-            kind = node.type
-            if kind == "enum_declaration":
+        every: list[Node] | None = None
+        if root.has_error:  # a missing identifier spans no text: take every declaration the query finds
+            every = sorted(QueryCursor(self._declarations_query).captures(root).get("decl", ()), key=_source_order)
+        folded: set[tuple[int, int]] = set()  # static finals that became constants (never bindings)
+        for node in every if every is not None else _constant_sites(root):
+            if node.type == "enum_declaration":
                 self._enum(node, ctx)
-            elif kind in ("static_final_declaration", "initialized_identifier", "initialized_variable_definition"):
+            elif node.type == "static_final_declaration":
                 name_node = node.child_by_field_name("name") or next(
                     (c for c in node.named_children if c.type == "identifier"), None
                 )
-                if name_node is None:
+                value = self._initializer(node, name_node) if name_node is not None else None
+                if name_node is None or not value:
                     continue
-                name = node_text(name_node)
+                found = self._seq_value(value, ctx, 0)  # the constants read so far; no name is bound yet
+                if found.type in ("string", "integer", "float", "boolean"):
+                    name = node_text(name_node)
+                    ctx.constants[f"{_class_prefix(node)}{name}"] = found
+                    ctx.exported[f"{_class_prefix(node)}{name}"] = found  # Dart imports whole libraries
+                    folded.add((node.start_byte, node.end_byte))
+        loaded: set[str] = set()
+
+        def load(context: FileContext, name: str) -> None:  # one load fills both tables
+            if name not in loaded:
+                loaded.add(name)
+                self._bind(name, context, every, folded)
+
+        ctx.aliases = Lazy(ctx, load)
+        ctx.bindings = Lazy(ctx, load)
+
+    def _bind(self, name: str, ctx: FileContext, every: list[Node] | None, folded: set[tuple[int, int]]) -> None:
+        """What `name` stands for: the receiver of its declared type (`BrazePlugin braze`), else its initializer
+        when it is declared once (the innermost declaration around a use when declared more than once)."""
+        declared: dict[str, list[list[Node] | None]] = {}
+        if every is None:
+            assert ctx.root is not None
+            nodes = sorted(enclosing(ctx.root, ctx.source, name, _BINDERS), key=_source_order)
+        else:
+            nodes = [n for n in every if n.type != "enum_declaration"]
+        for node in nodes:
+            kind = node.type
+            if kind in ("static_final_declaration", "initialized_identifier", "initialized_variable_definition"):
+                name_node = node.child_by_field_name("name") or next(
+                    (c for c in node.named_children if c.type == "identifier"), None
+                )
+                if name_node is None or node_text(name_node) != name:
+                    continue
                 holder = node.parent.parent if node.parent is not None else None
                 typed = _typed(node, ctx) or (_typed(holder, ctx) if holder is not None else None)
                 if typed is not None:
                     ctx.aliases[name] = typed
-                value = self._initializer(node, name_node)
-                if kind == "static_final_declaration" and value:
-                    found = self._seq_value(value, ctx, 0)
-                    if found.type in ("string", "integer", "float", "boolean"):
-                        ctx.constants[f"{_class_prefix(node)}{name}"] = found
-                        ctx.exported[f"{_class_prefix(node)}{name}"] = found  # Dart imports whole libraries
-                        continue
-                self._declare(name, node, value, declared, ctx)
+                if (node.start_byte, node.end_byte) in folded and kind == "static_final_declaration":
+                    continue
+                self._declare(name, node, self._initializer(node, name_node), declared, ctx)
             elif kind == "formal_parameter":
                 name_node = node.child_by_field_name("name")
-                if name_node is not None:
+                if name_node is not None and node_text(name_node) == name:
                     if (typed := _typed(node, ctx)) is not None:
-                        ctx.aliases[node_text(name_node)] = typed
+                        ctx.aliases[name] = typed
                     else:  # `FakeBraze braze` reads as `FakeBraze()`; an untyped parameter as itself
                         type_node = next((c for c in node.named_children if c.type == "type_identifier"), None)
-                        self._declare(node_text(name_node), node, [type_node] if type_node else None, declared, ctx)
+                        self._declare(name, node, [type_node] if type_node else None, declared, ctx)
             elif kind == "getter_signature" and (typed := _typed(node, ctx)) is not None:
                 name_node = node.child_by_field_name("name")
-                if name_node is not None:
-                    ctx.aliases[node_text(name_node)] = typed
-        for key, inits in declared.items():
-            if key not in ctx.aliases:
-                init = inits[0] if len(inits) == 1 else None
-                ctx.bindings[key] = init[0] if init else None
+                if name_node is not None and node_text(name_node) == name:
+                    ctx.aliases[name] = typed
+        inits = declared.get(name)
+        if inits and name not in ctx.aliases:
+            init = inits[0] if len(inits) == 1 else None
+            ctx.bindings[name] = init[0] if init else None
 
     def _declare(
         self,

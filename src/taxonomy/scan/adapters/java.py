@@ -16,20 +16,21 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     MAX_NESTING,
+    Local,
     LocalShadowing,
     UnknownKey,
     ancestors,
     any_of,
-    collect,
+    declarations_around,
     import_target,
     imported_name,
     in_mock,
     is_sdk_path,
     leading_identifier,
-    merge_names,
     number,
     platform_data,
     record_constant,
+    remember,
     state,
     typed_path,
 )
@@ -92,27 +93,27 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
                 if found_import is not None and "asterisk" not in [c.type for c in node.named_children]:
                     imports[found_import[0]] = found_import[1]
         state(ctx)["imports"] = imports
-        state(ctx)["root"] = root
+        self._defer_declarations(ctx)
         self._members(root, "", ctx, interface=False)
 
-    def _declarations(self, ctx: FileContext) -> None:
-        """Declarations, typed members and local bindings: collected on first need (many candidate files only
-        mention a method name in a comment or a string, and never need them)."""
-        st = state(ctx)
-        root = st.pop("root", None)
-        if not isinstance(root, Node):
-            return
-        found: dict[str, list[str | None]] = {}
-        locals_: dict[str, list[tuple[int, str | None, Node | None]]] = {}
-        inits: dict[str, list[Node | None]] = {}
-        adds: dict[str, list[Node]] = {}
+    def _declarations(self, ctx: FileContext, name: str) -> None:
+        """The declarations of `name` (typed members and parameters, locals, calls that add a property to it): read on
+        first need, around the name's occurrences (many candidate files never need any)."""
         add_names = any_of(platform_data(self.language).builders.add)
-        captured = collect(
+        read = declarations_around(
             self.grammar,
-            root,
+            ctx,
             "[(field_declaration) (local_variable_declaration) (constant_declaration) (formal_parameter)] @decl "
             f"(method_invocation object: (identifier) name: (identifier) @m (#any-of? @m {add_names})) @add",
+            name,
         )
+        if read is None:
+            return
+        captured, only = read
+        found: dict[str, list[str | None]] = {}
+        locals_: dict[str, list[Local]] = {}
+        inits: dict[str, list[Node | None]] = {}
+        adds: dict[str, list[Node]] = {}
         for node in (*captured.get("decl", ()), *captured.get("add", ())):
             kind = node.type
             if kind in _TYPES["declaration"]:
@@ -140,14 +141,7 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
                 obj = node.child_by_field_name("object")
                 if obj is not None and obj.type == "identifier":
                     adds.setdefault(node_text(obj), []).append(node)
-        merged = merge_names(found)
-        st = state(ctx)
-        st["typed"] = merged
-        st["adds"] = adds
-        st["locals"] = locals_
-        for name, path in merged.items():
-            init_list = inits.get(name, [])
-            ctx.bindings[name] = init_list[0] if path == f"=init:{name}" and len(init_list) == 1 else None
+        remember(ctx, only, found, locals_, inits, adds)
 
     def _members(self, container: Node, prefix: str, ctx: FileContext, *, interface: bool, level: int = 0) -> None:
         """Constants: `static final` fields (every interface field), nested classes, enums with values."""
@@ -241,7 +235,6 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
         return "?"
 
     def _name(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str:
-        self._declarations(ctx)
         if node is not None:
             for scope in ancestors(node):
                 if scope.type == "lambda_expression":
@@ -265,6 +258,7 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
                         if declared is not None and node_text(declared) == name:
                             type_text = _type_text(param.child_by_field_name("type"))
                             return typed_path(type_text, name, self.language) or name
+        self._read_declarations(ctx, name)
         local = self._local_declaration(node, name, ctx, depth)
         if local is not None:
             return local
@@ -355,7 +349,6 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
         return "".join(parts)
 
     def _reference(self, node: Node, ctx: FileContext, depth: int) -> Value:
-        self._declarations(ctx)
         dotted = node_text(node).replace(" ", "")
         text = node_text(node)
         if not all(leading_identifier(seg) == seg for seg in dotted.split(".")):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import Any, cast
 
 from tree_sitter import Node, Query, QueryCursor
 
+from taxonomy.scan.adapters.common import state
 from taxonomy.scan.records import Arg, Value, concat
-from taxonomy.scan.treesitter import FileContext, TreeSitterAdapter, node_text
+from taxonomy.scan.treesitter import FileContext, TreeSitterAdapter, node_text, spans
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v": "\v"}
 _WRAPPERS = {
@@ -22,6 +23,7 @@ _WRAPPERS = {
 }
 _DECLARATIONS = {"lexical_declaration", "variable_declaration"}
 _MAX_DEPTH = 12
+_NEAR = 256  # a name's own occurrences: merged only when close (each range costs one more query run)
 
 
 def _unescape(text: str) -> str:
@@ -179,21 +181,61 @@ class JavaScriptAdapter(TreeSitterAdapter):
                         ctx.exported[f"{name}.{node_text(key)}"] = value
 
     def _bindings(self, root: Node, ctx: FileContext) -> None:
+        """A named import is not the SDK's where a declaration or a parameter of the same name shadows it
+        (`function f(logCustomEvent) { logCustomEvent(x) }`). Other names are looked up when a receiver needs them."""
         if not ctx.need_calls:
             return
-        declared: dict[str, list[Node | None]] = {}
+        for key in list(ctx.functions):
+            declared, _init, parameter = self._declaration(key, ctx)
+            if declared or parameter:
+                ctx.functions.pop(key, None)
+
+    def _declaration(self, name: str, ctx: FileContext) -> tuple[bool, Node | None, bool]:
+        """(declared anywhere in the file, its initializer when declared once and never a parameter, a parameter).
+        The binding query runs only around the name's occurrences, so a receiver costs what its name's uses cost;
+        in a tree with syntax errors (a missing identifier spans no text) it runs once over the whole tree."""
+        cache = cast("dict[str, tuple[bool, Node | None, bool]]", state(ctx).setdefault("declarations", {}))
+        found = cache.get(name)
+        if found is not None:
+            return found
+        assert ctx.root is not None
+        if name and not ctx.root.has_error:
+            cache.update(self._declared(ctx, spans(ctx.source, (name.encode(),), gap=_NEAR), name))
+        elif not state(ctx).get("all_declared"):
+            state(ctx)["all_declared"] = True
+            cache.update(self._declared(ctx, None, None))
+        return cache.setdefault(name, (False, None, False))
+
+    def _declared(
+        self, ctx: FileContext, ranges: list[tuple[int, int]] | None, only: str | None
+    ) -> dict[str, tuple[bool, Node | None, bool]]:
+        """What the binding query finds for each name (`only` that one) in `ranges` (None: the whole tree)."""
+        inits: dict[str, list[Node | None]] = {}
         parameters: set[str] = set()
-        for _index, captures in QueryCursor(self._binding_query).matches(root):
-            if "name" in captures:
-                values = captures.get("value")
-                declared.setdefault(node_text(captures["name"][0]), []).append(values[0] if values else None)
-            for node in captures.get("param", ()):
-                parameters.add(node_text(node))
-        for key, inits in declared.items():
+        seen: set[tuple[int, int]] = set()  # a match that touches two ranges is found twice
+        cursor = QueryCursor(self._binding_query)
+        assert ctx.root is not None
+        for start, end in ranges if ranges is not None else [(0, 0)]:
+            if ranges is not None:
+                cursor.set_byte_range(start, end)
+            for index, captures in cursor.matches(ctx.root):
+                for node in captures.get("name", ()) or captures.get("param", ()):
+                    text = node_text(node)
+                    if (only is not None and text != only) or (index, node.start_byte) in seen:
+                        continue
+                    seen.add((index, node.start_byte))
+                    if "name" in captures:
+                        values = captures.get("value")
+                        inits.setdefault(text, []).append(values[0] if values else None)
+                    else:
+                        parameters.add(text)
+        out: dict[str, tuple[bool, Node | None, bool]] = {}
+        for key in inits.keys() | parameters:
+            bound = inits.get(key, [])
             # one declaration: substitute it; several, or also a parameter somewhere: ambiguous, keep the name
-            ctx.bindings[key] = inits[0] if len(inits) == 1 and key not in parameters else None
-        for key in parameters | declared.keys():
-            ctx.functions.pop(key, None)  # `function f(logCustomEvent) { logCustomEvent(x) }` is not the SDK
+            out[key] = (bool(bound), bound[0] if len(bound) == 1 and key not in parameters else None,
+                        key in parameters)  # fmt: skip
+        return out
 
     @functools.cached_property
     def _binding_query(self) -> Query:
@@ -219,12 +261,10 @@ class JavaScriptAdapter(TreeSitterAdapter):
             name = node_text(node)
             if name in ctx.aliases:
                 return ctx.aliases[name]
-            if name in ctx.bindings:
-                init = ctx.bindings[name]
-                if init is None:
-                    return name
-                return self.receiver_path(init, ctx, depth + 1)
-            return name
+            _declared, init, _parameter = self._declaration(name, ctx)
+            if init is None:
+                return name
+            return self.receiver_path(init, ctx, depth + 1)
         if kind == "this":
             return "this"
         if kind == "member_expression":

@@ -16,20 +16,21 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     MAX_NESTING,
+    Local,
     LocalShadowing,
     UnknownKey,
     ancestors,
     any_of,
-    collect,
+    declarations_around,
     import_target,
     imported_name,
     in_mock,
     is_sdk_path,
     leading_identifier,
-    merge_names,
     number,
     platform_data,
     record_constant,
+    remember,
     state,
     typed_path,
 )
@@ -132,63 +133,53 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
                 if found_import is not None:
                     imports[found_import[0]] = found_import[1]
         state(ctx)["imports"] = imports
-        state(ctx)["root"] = root
+        self._defer_declarations(ctx)
         self._members(root, "", ctx)
 
-    def _declarations(self, ctx: FileContext) -> None:
-        """Declarations, typed members and local bindings: collected on first need (many candidate files only
-        mention a method name in a comment or a string, and never need them)."""
-        st = state(ctx)
-        root = st.pop("root", None)
-        if not isinstance(root, Node):
-            return
-        found: dict[str, list[str | None]] = {}
-        locals_: dict[str, list[tuple[int, str | None, Node | None]]] = {}
-        adds: dict[str, list[Node]] = {}
-        inits: dict[str, list[Node | None]] = {}
+    def _declarations(self, ctx: FileContext, name: str) -> None:
+        """The declarations of `name` (typed members and parameters, locals, calls that add a property to it): read on
+        first need, around the name's occurrences (many candidate files never need any)."""
         add_names = any_of(platform_data(self.language).builders.add)
-        captured = collect(
+        read = declarations_around(
             self.grammar,
-            root,
+            ctx,
             "[(property_declaration) (parameter) (class_parameter)] @decl "
             "(call_expression . (navigation_expression . (identifier) (identifier) @m .) "
             f"(#any-of? @m {add_names})) @add",
+            name,
         )
+        if read is None:
+            return
+        captured, only = read
+        found: dict[str, list[str | None]] = {}
+        locals_: dict[str, list[Local]] = {}
+        adds: dict[str, list[Node]] = {}
+        inits: dict[str, list[Node | None]] = {}
         for node in (*captured.get("decl", ()), *captured.get("add", ())):
             kind = node.type
             if kind == "property_declaration":
                 decl = next((c for c in node.named_children if c.type == "variable_declaration"), None)
                 if decl is None:
                     continue
-                name, type_node = _declared(decl)
-                if name is None:
+                declared, type_node = _declared(decl)
+                if declared is None:
                     continue
                 init = self._initializer(node)
-                inits.setdefault(name, []).append(init)
-                typed = typed_path(_type_text(type_node), name, self.language)
+                inits.setdefault(declared, []).append(init)
+                typed = typed_path(_type_text(type_node), declared, self.language)
                 if init is not None and (typed is None or not is_sdk_path(typed, self.language)):
-                    typed = f"=init:{name}"  # `val props: BrazeProperties = BrazeProperties()`: use the value
-                found.setdefault(name, []).append(typed)
-                locals_.setdefault(name, []).append((node.start_byte, typed, init))
+                    typed = f"=init:{declared}"  # `val props: BrazeProperties = BrazeProperties()`: use the value
+                found.setdefault(declared, []).append(typed)
+                locals_.setdefault(declared, []).append((node.start_byte, typed, init))
             elif kind in ("parameter", "class_parameter"):
-                name, type_node = _declared(node)
-                if name is not None:
-                    found.setdefault(name, []).append(typed_path(_type_text(type_node), name, self.language))
+                declared, type_node = _declared(node)
+                if declared is not None:
+                    found.setdefault(declared, []).append(typed_path(_type_text(type_node), declared, self.language))
             elif kind == "call_expression":
                 func = node.named_children[0]
                 if func.type == "navigation_expression" and func.named_children[0].type == "identifier":
                     adds.setdefault(node_text(func.named_children[0]), []).append(node)
-        merged = merge_names(found)
-        st = state(ctx)
-        st["typed"] = merged
-        st["adds"] = adds
-        st["locals"] = locals_
-        for name, path in merged.items():
-            init_list = inits.get(name, [])
-            if path == f"=init:{name}" and len(init_list) == 1:
-                ctx.bindings[name] = init_list[0]
-            else:
-                ctx.bindings[name] = None
+        remember(ctx, only, found, locals_, inits, adds)
 
     @staticmethod
     def _initializer(node: Node) -> Node | None:
@@ -289,7 +280,6 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
         return "?"
 
     def _name(self, node: Node | None, name: str, ctx: FileContext, depth: int) -> str:
-        self._declarations(ctx)
         if node is not None:
             for scope in ancestors(node):
                 if scope.type == "lambda_literal":
@@ -306,6 +296,7 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
                             declared, type_node = _declared(param) if param.type == "parameter" else (None, None)
                             if declared == name:  # the innermost parameter wins over members of the same name
                                 return typed_path(_type_text(type_node), name, self.language) or name
+        self._read_declarations(ctx, name)
         local = self._local_declaration(node, name, ctx, depth)
         if local is not None:
             return local
@@ -447,7 +438,6 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
         return result
 
     def _reference(self, node: Node, ctx: FileContext, depth: int) -> Value:
-        self._declarations(ctx)
         dotted = node_text(node).replace("?.", ".").replace(" ", "").replace("\n", "")
         if not all(leading_identifier(seg) == seg for seg in dotted.split(".")):
             return Value.dynamic(node_text(node))

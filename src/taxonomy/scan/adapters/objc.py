@@ -14,12 +14,16 @@ from tree_sitter import Node
 
 from taxonomy.scan.adapters.scopes import Scopes
 from taxonomy.scan.records import Arg, Value, concat, negate
-from taxonomy.scan.treesitter import FileContext, TreeSitterAdapter, node_text
+from taxonomy.scan.treesitter import Bindings, FileContext, TreeSitterAdapter, enclosing, kinds_in, node_text
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", '"': '"', "'": "'", "\\": "\\"}
 _WRAPPERS = {"parenthesized_expression", "cast_expression"}
 _MAX_DEPTH = 12
 _FUNCTIONS = {"method_definition", "function_definition", "block_literal"}
+_TOP = ("translation_unit", "preproc_ifdef", "preproc_if")
+_CONSTANT_SITES = frozenset(("preproc_def", "declaration"))
+_PREPROCESSOR = frozenset(("preproc_def", "preproc_ifdef", "preproc_if"))
+_BINDERS = frozenset(("declaration", "method_parameter", "parameter_declaration"))
 _DEFINE_STRING = re.compile(r'^\s*@?"((?:[^"\\]|\\.)*)"\s*$')
 _DEFINE_NUMBER = re.compile(r"^\s*@?\(?\s*(-?\d+)\s*\)?\s*$")
 
@@ -35,6 +39,10 @@ def _unwrap(node: Node) -> Node:
 
 def _unescape(text: str) -> str:
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), text) if "\\" in text else text
+
+
+def _top(declaration: Node) -> bool:
+    return declaration.parent is not None and declaration.parent.type in _TOP
 
 
 def _declarator_name(node: Node | None) -> str | None:
@@ -69,55 +77,74 @@ class ObjCAdapter(TreeSitterAdapter):
 
     # --- declarations -----------------------------------------------------------------------------------------
     def prepare(self, root: Node, ctx: FileContext) -> None:
-        self._scopes = Scopes()
-        whole = len(ctx.source)
-        declared: dict[str, list[Node | None]] = {}
-        parameters: set[str] = set()
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            kind = node.type
-            if kind == "preproc_def":
+        """Constants (`#define`, initialised top-level declarations) now; local bindings when a name is used."""
+        self._scopes = scopes = Scopes()
+        folded: set[tuple[int, int]] = set()  # top-level declarators that became constants (never bindings)
+        for node in self._constant_sites(root, ctx.source):
+            if node.type == "preproc_def":
                 self._define(node, ctx)
-            elif kind == "declaration":
-                top = node.parent is not None and node.parent.type in (
-                    "translation_unit",
-                    "preproc_ifdef",
-                    "preproc_if",
-                )
+                continue
+            for declarator in node.children_by_field_name("declarator"):
+                if declarator.type != "init_declarator":
+                    continue
+                name = _declarator_name(declarator.child_by_field_name("declarator"))
+                value = declarator.child_by_field_name("value")
+                if name is None or value is None:
+                    continue
+                found = self.value(value, ctx)  # the constants read so far (walk order), no bindings yet
+                if found.type in ("string", "integer", "float", "boolean"):
+                    ctx.constants[name] = found
+                    ctx.exported[name] = found  # `extern NSString *const` in a header: visible everywhere
+                    folded.add((declarator.start_byte, declarator.end_byte))
+        ctx.bindings = Bindings(ctx, lambda context, name: self._bind(name, context, scopes, folded))
+
+    @staticmethod
+    def _constant_sites(root: Node, source: bytes) -> list[Node]:
+        """Every `#define` and every top-level declaration (in the file or directly in an `#if` / `#ifdef`), in
+        walk order. Without syntax errors each preprocessor node starts at a `#`: find those rather than walk."""
+        if root.has_error:
+            return [n for n in kinds_in(root, _CONSTANT_SITES) if n.type == "preproc_def" or _top(n)]
+        found = enclosing(root, source, "#", _PREPROCESSOR)
+        holders = [root, *(n for n in found if n.type != "preproc_def")]
+        sites = [n for n in found if n.type == "preproc_def"]
+        sites += [c for holder in holders for c in holder.named_children if c.type == "declaration"]
+        return sorted(set(sites), key=lambda n: (-n.end_byte, n.start_byte))
+
+    def _bind(self, name: str, ctx: FileContext, scopes: Scopes, folded: set[tuple[int, int]]) -> None:
+        """The declarations of `name` (locals, globals that are not constants, parameters): its binding (one
+        initializer, or None when declared twice, typed or also a parameter) and the scope of each one."""
+        whole = len(ctx.source)
+        inits: list[Node | None] = []
+        parameter = False
+        for node in ctx.holding(name, _BINDERS):
+            if node.type == "declaration":
+                top = _top(node)
                 for declarator in node.children_by_field_name("declarator"):
                     if declarator.type != "init_declarator":
                         continue
-                    name = _declarator_name(declarator.child_by_field_name("declarator"))
-                    value = declarator.child_by_field_name("value")
-                    if name is None:
+                    if _declarator_name(declarator.child_by_field_name("declarator")) != name:
                         continue
-                    if top and value is not None:
-                        found = self.value(value, ctx)
-                        if found.type in ("string", "integer", "float", "boolean"):
-                            ctx.constants[name] = found
-                            ctx.exported[name] = found  # `extern NSString *const` in a header: visible everywhere
-                            continue
-                    declared.setdefault(name, []).append(value)
+                    if top and (declarator.start_byte, declarator.end_byte) in folded:
+                        continue
+                    value = declarator.child_by_field_name("value")
+                    inits.append(value)
                     typed = _typed(node, ctx)  # `BRZUser *user = [self currentUser];` reads as the type's receiver
-                    if typed is not None:
-                        parameters.add(name)
-                    self._scopes.add(name, None if top else node.parent, typed or value, whole)
-            elif kind in ("method_parameter", "parameter_declaration"):
-                name = _declarator_name(node.child_by_field_name("declarator"))
-                if name is None:
-                    name = next((node_text(c) for c in node.named_children if c.type == "identifier"), None)
-                if name is not None:
-                    parameters.add(name)
-                    function = node.parent
-                    while function is not None and function.type not in _FUNCTIONS:
-                        function = function.parent
-                    self._scopes.add(name, function, _typed(node, ctx), whole)
-            stack.extend(node.named_children)
-        for key, inits in declared.items():
-            ctx.bindings[key] = inits[0] if len(inits) == 1 and key not in parameters else None
-        for key in parameters:
-            ctx.bindings.setdefault(key, None)
+                    parameter = parameter or typed is not None
+                    scopes.add(name, None if top else node.parent, typed or value, whole)
+                continue
+            declared = _declarator_name(node.child_by_field_name("declarator"))
+            if declared is None:
+                declared = next((node_text(c) for c in node.named_children if c.type == "identifier"), None)
+            if declared == name:
+                parameter = True
+                function = node.parent
+                while function is not None and function.type not in _FUNCTIONS:
+                    function = function.parent
+                scopes.add(name, function, _typed(node, ctx), whole)
+        if inits:
+            ctx.bindings[name] = inits[0] if len(inits) == 1 and not parameter else None
+        elif parameter:
+            ctx.bindings[name] = None
 
     def _define(self, node: Node, ctx: FileContext) -> None:
         name = node.child_by_field_name("name")

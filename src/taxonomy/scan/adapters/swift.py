@@ -12,13 +12,15 @@ from tree_sitter import Node
 
 from taxonomy.scan.adapters.scopes import Scopes
 from taxonomy.scan.records import Arg, Value, concat, negate
-from taxonomy.scan.treesitter import FileContext, TreeSitterAdapter, node_text
+from taxonomy.scan.treesitter import Bindings, FileContext, TreeSitterAdapter, node_text
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", '"': '"', "'": "'", "\\": "\\"}
 _WRAPPERS = {"tuple_expression", "try_expression", "await_expression", "as_expression", "postfix_expression"}
 _TYPES = {"class_declaration", "protocol_declaration"}  # struct, enum, class, extension, actor all parse as these
 _MAX_DEPTH = 12
 _FUNCTIONS = {"function_declaration", "init_declaration", "lambda_literal", "subscript_declaration"}
+_BINDERS = frozenset(("property_declaration", "guard_statement", "if_statement", "if_let_binding", "parameter",
+                      "lambda_parameter", "for_statement"))  # fmt: skip
 
 
 def _unwrap(node: Node) -> Node:
@@ -80,13 +82,16 @@ class SwiftAdapter(TreeSitterAdapter):
     # --- declarations -----------------------------------------------------------------------------------------
     def prepare(self, root: Node, ctx: FileContext) -> None:
         self._declarations(root, ctx, prefix="")
-        self._scopes = Scopes()
+        self._scopes = scopes = Scopes()
+        ctx.bindings = Bindings(ctx, lambda context, name: self._bind(name, context, scopes))
+
+    def _bind(self, name: str, ctx: FileContext, scopes: Scopes) -> None:
+        """The declarations of `name` (locals, `guard let` / `if let`, parameters, loop variables): its binding
+        (one initializer, or None when declared twice, typed or also a parameter) and the scope of each one."""
         whole = len(ctx.source)
-        declared: dict[str, list[Node | None]] = {}
-        parameters: set[str] = set()
-        stack = [root]
-        while stack:
-            node = stack.pop()
+        inits: list[Node | None] = []
+        parameter = False
+        for node in ctx.holding(name, _BINDERS):
             kind = node.type
             if (kind == "property_declaration" and not self._is_constant_site(node)) or kind in (
                 "guard_statement",
@@ -97,27 +102,28 @@ class SwiftAdapter(TreeSitterAdapter):
                 where = None if scope is None or scope.type == "source_file" else scope
                 typed = _typed(node, ctx)  # `let user: Braze.User = …` reads as the type's receiver
                 for bound, value in self._bound(node):
-                    declared.setdefault(bound, []).append(value)
-                    if typed is not None:
-                        parameters.add(bound)
-                    self._scopes.add(bound, where, typed or value, whole)
+                    if bound == name:
+                        inits.append(value)
+                        parameter = parameter or typed is not None
+                        scopes.add(bound, where, typed or value, whole)
             elif kind in ("parameter", "lambda_parameter"):
                 param = node.child_by_field_name("name")
-                if param is not None and param.type == "simple_identifier":
-                    parameters.add(node_text(param))
+                if param is not None and param.type == "simple_identifier" and node_text(param) == name:
+                    parameter = True
                     function = node.parent
                     while function is not None and function.type not in _FUNCTIONS:
                         function = function.parent
-                    self._scopes.add(node_text(param), function, _typed(node, ctx), whole)
+                    scopes.add(name, function, _typed(node, ctx), whole)
             elif kind == "for_statement":
                 item = node.child_by_field_name("item")
-                if item is not None:
-                    parameters.update(node_text(c) for c in item.named_children if c.type == "simple_identifier")
-            stack.extend(node.named_children)
-        for key, inits in declared.items():
-            ctx.bindings[key] = inits[0] if len(inits) == 1 and key not in parameters else None
-        for key in parameters:
-            ctx.bindings.setdefault(key, None)
+                if item is not None and any(
+                    c.type == "simple_identifier" and node_text(c) == name for c in item.named_children
+                ):
+                    parameter = True
+        if inits:
+            ctx.bindings[name] = inits[0] if len(inits) == 1 and not parameter else None
+        elif parameter:
+            ctx.bindings[name] = None
 
     @staticmethod
     def _is_constant_site(node: Node) -> bool:
