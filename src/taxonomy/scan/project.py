@@ -12,22 +12,30 @@ import os
 import re
 import sys
 import time
+from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taxonomy.config import Config
-from taxonomy.scan.discover import discover
+from taxonomy.scan.discover import walk
 from taxonomy.scan.languages import FAMILIES, SUFFIXES
 from taxonomy.scan.records import CallSite, ScanResult, Skipped, Suppressed, Value
-from taxonomy.scan.scanner import FileOutcome, is_empty, scan_file
+from taxonomy.scan.scanner import FileOutcome
 from taxonomy.scan.settings import ScanSettings, load_settings
-from taxonomy.scan.signatures import SignatureSet, build
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from taxonomy.scan.cache import Payload, ScanCache
+    from taxonomy.scan.signatures import SignatureSet
 
 PARALLEL_MIN_FILES = 400  # below this, starting workers costs more than it saves
-_CHUNK = 256
+_CHUNK = 128  # files per task while the walk goes on; smaller ones at the end, so both cores finish together
+_MIN_CHUNK = 8
 _AMBIGUOUS = Value("dynamic", expr="(defined more than once)")
+
+File = tuple[str, str, str]  # absolute path, relative path, suffix
 
 
 def scan_paths(
@@ -65,62 +73,43 @@ def _scan(
     progress: bool,
 ) -> ScanResult:
     settings = load_settings(config)
-    sigs = build(settings.packs, settings.wrappers)
     given = [Path(p) for p in paths] or [Path(".")]
     if root is None:
         root = given[0].absolute() if len(given) == 1 and given[0].is_dir() else Path.cwd()
     root = root.absolute()
+    project = config.root.absolute()
     suffixes = [s for s, (lang, _) in SUFFIXES.items() if not settings.languages or lang in settings.languages]
-    found = discover(
-        given,
-        root,
-        project=config.root.absolute(),
-        include=settings.include,
-        exclude=settings.exclude,
-        suffixes=suffixes,
-    )
     cache = None
     if settings.cache if use_cache is None else use_cache:
         from taxonomy.scan.cache import ScanCache, cache_key
 
-        cache = ScanCache(
-            config.root.absolute(), cache_key(_rules_fingerprint(), _settings_key(settings), sorted(sigs.needles))
-        )
-    outcomes: dict[str, FileOutcome] = {}
-    todo: list[tuple[str, str, str, str]] = []  # absolute, relative, language, adapter
-    stats: dict[str, tuple[int, int]] = {}
-    for absolute, rel, suffix in found.files:
-        language, adapter = SUFFIXES[suffix]
-        if cache is not None:
-            try:
-                info = os.stat(absolute)
-            except OSError:
-                info = None
-            if info is not None:
-                stats[absolute] = (info.st_mtime_ns, info.st_size)
-                hit = cache.get(absolute, info.st_mtime_ns, info.st_size, rel)
-                if hit is True:
-                    continue  # unchanged, and nothing in it
-                if hit is not False:
-                    outcomes[absolute] = hit
-                    continue
-        todo.append((absolute, rel, language, adapter))
-    all_cached = not todo and cache is not None  # nothing changed: the constants of the last run still hold
-    worker_count = _workers(len(todo), settings.jobs if jobs is None else jobs)
-    report = _Progress(len(todo)) if progress and todo else None
-    for absolute, outcome in _run(todo, sigs, settings, worker_count, report):
-        if outcome is not None:  # only files with something to say are kept in memory: flat memory on big trees
-            outcomes[absolute] = outcome
-        if cache is not None and absolute in stats:
-            cache.put(absolute, *stats[absolute], outcome)
-    if report is not None:
-        report.done()
+        cache = ScanCache(project, cache_key(*_fingerprint(settings)))
+    found_skipped: list[tuple[str, str]] = []
+    memo = cache.gitignore if cache is not None else None
+    folders = walk(given, root, found_skipped, project=project, include=settings.include, exclude=settings.exclude,
+                   suffixes=suffixes, memo=memo, stat=cache is not None)  # fmt: skip
+    files: list[File] = []
+    cached: dict[str, FileOutcome] = {}
+    runner = _Runner(settings, settings.jobs if jobs is None else jobs, cache, progress)
+    for folder in folders:
+        files.extend(folder.files)
+        if cache is None:
+            runner.add(folder.files)
+            continue
+        misses, hits = cache.check(folder)
+        for index, outcome in hits:
+            cached[folder.files[index][0]] = outcome
+        if misses:
+            runner.add([folder.files[index] for index in misses])
+    outcomes = cached  # cached ones first, then the scanned ones, each in walk order
+    outcomes.update(runner.finish())
+    all_cached = not runner.total and cache is not None  # nothing changed: the constants of the last run still hold
 
     table = _constant_table(outcomes.values())
     if not all_cached:
-        _second_pass(found.files, outcomes, table, sigs, settings, cache, stats)
+        _second_pass(files, outcomes, table, settings, cache)
     sites: list[CallSite] = []
-    skipped = [Skipped(rel, reason) for rel, reason in found.skipped]
+    skipped = [Skipped(rel, reason) for rel, reason in found_skipped]
     suppressions: list[Suppressed] = []
     for outcome in outcomes.values():
         family = FAMILIES.get(outcome.language, outcome.language)
@@ -130,31 +119,66 @@ def _scan(
             skipped.append(Skipped(outcome.file, outcome.skipped))
         suppressions.extend(outcome.suppressions)
     if cache is not None:
-        # forget files that vanished from the folders scanned now; other folders' entries stay for their next scan
-        cache.prune(set(stats), tuple(str(p.absolute()) for p in given if p.is_dir()))
-        cache.save()
+        cache.save(tuple(str(p.absolute()) for p in given if p.is_dir()))
     sites.sort(key=lambda s: (s.file, s.line, s.column, s.kind, s.name or ""))
     skipped.sort(key=lambda s: s.file)
     return ScanResult(
         root=root.as_posix(),
         call_sites=tuple(sites),
         skipped=tuple(skipped),
-        files=len(found.files),
+        files=len(files),
         parsed=sum(1 for o in outcomes.values() if o.parsed),
         suppressions=tuple(sorted(suppressions, key=lambda s: (s.file, s.line))),
-        languages=tuple(sorted({SUFFIXES[suffix][0] for _a, _r, suffix in found.files})),
+        languages=tuple(sorted({SUFFIXES[suffix][0] for _a, _r, suffix in files})),
     )
+
+
+def _fingerprint(settings: ScanSettings) -> tuple[object, ...]:
+    """What the cache depends on besides the files: the tool, its signatures, the settings, pathspec."""
+    from taxonomy import __version__
+
+    return (__version__, _code_fingerprint(), _rules_fingerprint(), _settings_key(settings), _pathspec_fingerprint())
+
+
+def _tree_fingerprint(folder: Path, suffixes: tuple[str, ...]) -> tuple[tuple[str, int, int], ...]:
+    out = []
+    stack = [str(folder)]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir() and entry.name != "__pycache__":
+                stack.append(entry.path)
+            elif entry.name.endswith(suffixes):
+                info = entry.stat()
+                out.append((os.path.relpath(entry.path, folder), info.st_mtime_ns, info.st_size))
+    return tuple(sorted(out))
+
+
+def _code_fingerprint() -> tuple[tuple[str, int, int], ...]:
+    """The scanner's own files (an edited checkout keeps its version number, yet scans differently)."""
+    return _tree_fingerprint(Path(__file__).parent, (".py", ".scm"))
 
 
 def _rules_fingerprint() -> tuple[tuple[str, int, int], ...]:
     from taxonomy.resources import rules_dir
 
-    folder = rules_dir() / "sdk"
-    out = []
-    for path in sorted(folder.rglob("*.yaml")):
-        info = path.stat()
-        out.append((path.name, info.st_mtime_ns, info.st_size))
-    return tuple(out)
+    return _tree_fingerprint(rules_dir() / "sdk", (".yaml",))
+
+
+def _pathspec_fingerprint() -> tuple[str, int]:
+    """The cache keeps pathspec's regexes for .gitignore lines (see `discover.Rules`): a new pathspec, new ones."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pathspec")
+    origin = spec.origin if spec is not None and spec.origin else ""
+    try:
+        return origin, os.stat(origin).st_mtime_ns
+    except OSError:
+        return origin, 0
 
 
 def _settings_key(settings: ScanSettings) -> tuple[object, ...]:
@@ -162,19 +186,11 @@ def _settings_key(settings: ScanSettings) -> tuple[object, ...]:
             tuple(w.describe() for w in settings.wrappers))  # fmt: skip
 
 
-def _workers(count: int, jobs: int) -> int:
-    if jobs:
-        return max(1, jobs)
-    if count < PARALLEL_MIN_FILES:
-        return 1
-    return max(1, min(os.cpu_count() or 1, 8))
-
-
 class _Progress:
     """`scanning 1200/20000 files` on stderr, redrawn at most ten times a second; only on a terminal."""
 
-    def __init__(self, total: int) -> None:
-        self.total = total
+    def __init__(self) -> None:
+        self.total = 0
         self.count = 0
         self.last = 0.0
         self.enabled = sys.stderr.isatty()
@@ -193,44 +209,145 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _scan_chunk(
-    chunk: list[tuple[str, str, str, str]], sigs: SignatureSet, max_size: int
-) -> list[tuple[str, FileOutcome | None]]:
-    out: list[tuple[str, FileOutcome | None]] = []
-    for absolute, rel, language, adapter in chunk:
+_worker: tuple[SignatureSet, int] | None = None  # a worker process's signatures and size limit, set once
+
+
+def _init_worker(sigs: SignatureSet, max_size: int) -> None:
+    global _worker
+    _worker = (sigs, max_size)
+
+
+def _scan_chunk(chunk: list[File]) -> list[Payload | None]:
+    """In a worker: plain data back (cheap to send), None for the many files with nothing in them."""
+    from taxonomy.scan.cache import outcome_to
+    from taxonomy.scan.scanner import is_empty, scan_file
+
+    assert _worker is not None
+    sigs, max_size = _worker
+    out: list[Payload | None] = []
+    for absolute, rel, suffix in chunk:
+        language, adapter = SUFFIXES[suffix]
         outcome = scan_file(absolute, rel, language, adapter, sigs, max_size)
-        out.append((absolute, None if is_empty(outcome) else outcome))  # None: cheap to send back from a worker
+        out.append(None if is_empty(outcome) else outcome_to(outcome))
     return out
 
 
-def _run(
-    todo: list[tuple[str, str, str, str]],
-    sigs: SignatureSet,
-    settings: ScanSettings,
-    workers: int,
-    report: _Progress | None,
-) -> list[tuple[str, FileOutcome | None]]:
-    if workers <= 1:
-        out = []
-        for start in range(0, len(todo), _CHUNK):
-            chunk = todo[start : start + _CHUNK]
-            out.extend(_scan_chunk(chunk, sigs, settings.max_size))
-            if report is not None:
-                report.tick(len(chunk))
-        return out
-    import multiprocessing
+class _Runner:
+    """Scans the files handed to it while the walk goes on: in this process for a small scan (or `jobs` 1), else
+    in worker processes started (forked) as soon as there is enough work, fed chunk by chunk so both cores are
+    busy from the start and finish together. Only files with something to say are kept: flat memory."""
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    results: list[tuple[str, FileOutcome | None]] = []
-    chunks = [todo[i : i + _CHUNK] for i in range(0, len(todo), _CHUNK)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(_scan_chunk, chunk, sigs, settings.max_size) for chunk in chunks]
-        for future, chunk in zip(futures, chunks, strict=True):
-            results.extend(future.result())
-            if report is not None:
-                report.tick(len(chunk))
-    return results
+    def __init__(self, settings: ScanSettings, jobs: int, cache: ScanCache | None, progress: bool) -> None:
+        self.settings = settings
+        self.jobs = jobs
+        self.cache = cache
+        self.report = _Progress() if progress else None
+        self.total = 0
+        self.pending: deque[File] = deque()
+        self.results: dict[str, FileOutcome] = {}
+        self.sigs: SignatureSet | None = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.workers = 1
+        self.futures: deque[tuple[Future[list[Payload | None]], list[File]]] = deque()
+
+    def signatures(self) -> SignatureSet:
+        if self.sigs is None:
+            from taxonomy.scan.signatures import build
+
+            self.sigs = build(self.settings.packs, self.settings.wrappers)
+        return self.sigs
+
+    def add(self, files: list[File]) -> None:
+        self.total += len(files)
+        self.pending.extend(files)
+        if self.report is not None:
+            self.report.total = self.total
+        if self.pool is None and not self._start():
+            if self.jobs == 1 and len(self.pending) >= _CHUNK:
+                self._scan_here()
+            return
+        self._feed(final=False)
+
+    def finish(self) -> dict[str, FileOutcome]:
+        if self.pool is None:
+            self._scan_here()
+        else:
+            while self.pending or self.futures:
+                self._feed(final=True)
+                if self.futures:
+                    self._take(*self.futures.popleft())
+            self.pool.shutdown()
+        if self.report is not None:
+            self.report.done()
+        return self.results
+
+    def _start(self) -> bool:
+        """Start the workers once the scan is big enough to be worth them (or `jobs` asks for them)."""
+        if self.jobs == 1 or (not self.jobs and len(self.pending) < PARALLEL_MIN_FILES):
+            return False
+        workers = self.jobs or min(os.cpu_count() or 1, 8)
+        if workers <= 1:
+            return False
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self.workers = workers
+        context = multiprocessing.get_context(method)
+        initargs = (self.signatures(), self.settings.max_size)  # built before the fork: workers inherit it
+        self.pool = ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=initargs)
+        return True
+
+    def _feed(self, final: bool) -> None:
+        """Collect finished chunks (in order), then submit more while few are in flight. During the walk, chunks of
+        `_CHUNK`; at the end, the rest in shrinking chunks (a file that passes the prefilter costs a thousand that
+        do not, and they cluster: big chunks at the end would leave one core idle)."""
+        assert self.pool is not None
+        while self.futures and self.futures[0][0].done():
+            self._take(*self.futures.popleft())
+        limit = 2 * self.workers if final else 3 * self.workers
+        while self.pending and len(self.futures) < limit:
+            if final:
+                size = max(_MIN_CHUNK, min(_CHUNK, len(self.pending) // (4 * self.workers)))
+            elif len(self.pending) >= _CHUNK:
+                size = _CHUNK
+            else:
+                return
+            chunk = [self.pending.popleft() for _ in range(min(size, len(self.pending)))]
+            self.futures.append((self.pool.submit(_scan_chunk, chunk), chunk))
+
+    def _take(self, future: Future[list[Payload | None]], chunk: list[File]) -> None:
+        from taxonomy.scan.cache import outcome_from
+
+        for (absolute, rel, _suffix), payload in zip(chunk, future.result(), strict=True):
+            if payload is not None:
+                self.results[absolute] = outcome_from(payload, rel)
+            if self.cache is not None:
+                self.cache.put(absolute, payload)
+        if self.report is not None:
+            self.report.tick(len(chunk))
+
+    def _scan_here(self) -> None:
+        if not self.pending:
+            return
+        from taxonomy.scan.scanner import is_empty, scan_file
+
+        sigs, max_size = self.signatures(), self.settings.max_size
+        cache = self.cache
+        if cache is not None:
+            from taxonomy.scan.cache import outcome_to
+        count = len(self.pending)
+        while self.pending:
+            absolute, rel, suffix = self.pending.popleft()
+            language, adapter = SUFFIXES[suffix]
+            outcome = scan_file(absolute, rel, language, adapter, sigs, max_size)
+            empty = is_empty(outcome)
+            if not empty:  # only files with something to say are kept in memory: flat memory on big trees
+                self.results[absolute] = outcome
+            if cache is not None:
+                cache.put(absolute, None if empty else outcome_to(outcome))
+        if self.report is not None:
+            self.report.tick(count)
 
 
 def _constant_table(outcomes: Any) -> dict[str, dict[str, Value]]:
@@ -295,13 +412,11 @@ def _module_files(family: str, module: str, importer: str) -> list[str]:
 
 
 def _second_pass(
-    files: list[tuple[str, str, str]],
+    files: list[File],
     outcomes: dict[str, FileOutcome],
     table: dict[str, dict[str, Value]],
-    sigs: SignatureSet,
     settings: ScanSettings,
-    cache: Any,
-    stats: dict[str, tuple[int, int]],
+    cache: ScanCache | None,
 ) -> None:
     from taxonomy.scan.languages import adapter_for
 
@@ -338,8 +453,10 @@ def _second_pass(
             if outcome is None:
                 outcome = outcomes[absolute] = FileOutcome(relative[absolute], SUFFIXES[suffix][0])
             outcome.constants = constants
-            if cache is not None and absolute in stats:
-                cache.put(absolute, *stats[absolute], outcome)
+            if cache is not None:
+                from taxonomy.scan.cache import outcome_to
+
+                cache.put(absolute, outcome_to(outcome))
 
     # 1. Follow the imports: `import { Events } from "./events"`, `from shop.events import SIGNED_UP`.
     for family, names in missing.items():
