@@ -1,10 +1,12 @@
 """Per-file scan results in `.taxonomy-cache/` under the project root.
 
-One record per folder: the names of its source files, their modification times and sizes (packed into one string,
-so an unchanged folder costs one comparison and none of its files is read again), and the results of the few files
-that hold something. The whole cache is invalidated when the tool (version and code), the signatures or the scan
-settings change: they make the key, which names the file and is kept inside it to compare. The file is JSON (loading
-it runs no code, whatever it holds), written atomically once at the end; a corrupt or foreign one is ignored.
+One record per folder: the names of its source files and their modification times and sizes (packed into one
+string: an unchanged folder costs one comparison, and none of its files is read again); apart from it, the results
+of the few files that hold something; and the last result of each scan (root and paths): when every folder is
+unchanged, that result is the answer, and nothing else is decoded. The whole cache is invalidated when the tool
+(version and code), the signatures or the scan settings change: they make the key, which names the file and is kept
+inside it to compare. Sections are JSON (loading them runs no code, whatever they hold); the file is written
+atomically once at the end of a scan; a corrupt or foreign one is ignored.
 """
 
 from __future__ import annotations
@@ -15,17 +17,22 @@ import zlib
 from array import array
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taxonomy.scan.discover import Folder, Stat
-from taxonomy.scan.records import CallSite, Suppressed, Value
-from taxonomy.scan.scanner import FileOutcome
+from taxonomy.scan.records import CallSite, Skipped, Suppressed, Value
+
+if TYPE_CHECKING:
+    from taxonomy.scan.scanner import FileOutcome
 
 FOLDER = ".taxonomy-cache"
-FORMAT = 2  # of the file; part of the key
+FORMAT = 3  # of the file; part of the key
 _GITIGNORE_KEPT = 100  # pathspec translations kept beyond the ones this run used
+_RESULTS_KEPT = 8  # scans (root and paths) whose last result is kept
+_DECODE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
 
 Payload = dict[str, Any]  # a FileOutcome as plain data (`outcome_to`): what the file keeps and workers send back
+File = tuple[str, str, str]  # absolute path, relative path, suffix
 
 
 def cache_key(*parts: Any) -> str:
@@ -71,6 +78,8 @@ def outcome_to(outcome: FileOutcome) -> Payload:
 
 
 def outcome_from(raw: Payload, file: str) -> FileOutcome:
+    from taxonomy.scan.scanner import FileOutcome
+
     language = raw["l"]
     return FileOutcome(
         file=file,
@@ -82,6 +91,35 @@ def outcome_from(raw: Payload, file: str) -> FileOutcome:
         imports=raw.get("i", {}),
         suppressions=[Suppressed(file, ln, col, tuple(codes), alone) for ln, col, codes, alone in raw.get("u", [])],
     )
+
+
+class Remembered:
+    """The part of a scan's result that depends on the files' contents (the walk supplies the rest)."""
+
+    def __init__(self, sites: list[CallSite], skipped: list[Skipped], suppressions: list[Suppressed], parsed: int):
+        self.sites, self.skipped, self.suppressions, self.parsed = sites, skipped, suppressions, parsed
+
+    def to_raw(self) -> list[Any]:
+        sites = [[s.file, s.line, s.column, s.language, s.sdk, s.kind, s.op, s.name, s.expr, s.properties, s.via,
+                  s.property_types, s.value_type, s.value, s.properties_known, s.pending]
+                 for s in self.sites]  # fmt: skip
+        skipped = [[s.file, s.reason] for s in self.skipped]
+        suppressions = [[s.file, s.line, s.column, s.codes, s.standalone] for s in self.suppressions]
+        return [sites, skipped, suppressions, self.parsed]
+
+    @staticmethod
+    def from_raw(raw: list[Any]) -> Remembered:
+        sites = []
+        for row in raw[0]:
+            if not (type(row[0]) is str and type(row[1]) is int and type(row[2]) is int and type(row[6]) is str):
+                raise TypeError("call site")  # what sorting and printing rely on (the rest is printed as it is)
+            row[9], row[11], row[15] = tuple(row[9]), tuple(tuple(p) for p in row[11]), tuple(row[15])
+            sites.append(CallSite(*row))
+        skipped = [Skipped(file, reason) for file, reason in raw[1]]
+        suppressions = [Suppressed(file, line, col, tuple(codes), alone) for file, line, col, codes, alone in raw[2]]
+        if not isinstance(raw[3], int):
+            raise TypeError("parsed")
+        return Remembered(sites, skipped, suppressions, raw[3])
 
 
 def _pack(stats: list[Stat]) -> str:
@@ -100,59 +138,100 @@ def _unpack(names: str, packed: str) -> dict[str, Stat]:
 
 
 def _is_record(value: Any) -> bool:
-    return (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str) and isinstance(value[1], str)
-            and isinstance(value[2], dict))  # fmt: skip
-
-
-Hits = list[tuple[int, FileOutcome]]
+    return isinstance(value, list) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], str)
 
 
 class ScanCache:
-    """Loaded once; `check` each folder of the walk, `put` what the scan found, `save` once (atomically) at the end.
+    """Loaded once; `check` each folder of the walk, then either `recall` the last result or decode the cached
+    `outcomes`; `put` what the scan found, `remember` the result, `save` once (atomically) at the end.
 
-    folders: folder -> [file names joined by NUL, their (mtime, size) packed, {name: payload} of non-empty files]
-    named: a file named on the command line -> [mtime, size, payload or None]
+    The file: a JSON header line {key, sizes}, then three JSON sections of those sizes: the index (folder ->
+    [file names joined by NUL, their (mtime, size) packed]; a file named on the command line -> [mtime, size];
+    pathspec's regexes of .gitignore lines), the payloads (folder -> {name: payload} of the files that hold
+    something; named file -> payload), the results (scan -> [folders seen, result]). Only the index is parsed up
+    front.
     """
 
-    def __init__(self, project: Path, key: str) -> None:
+    def __init__(self, project: Path, key: str, scan: str) -> None:
         self.key = key
+        self.scan = scan  # the root and the paths of this scan: whose result `recall` may answer with
         self.path = project / FOLDER / f"scan-{zlib.crc32(key.encode()):08x}.json"
         self.folders: dict[str, list[Any]] = {}
         self.named: dict[str, list[Any]] = {}
         self.old_gitignore: dict[str, Any] = {}
         self.gitignore: dict[str, Any] = {}  # pathspec's regexes for the gitignore lines used in this run
+        self._payload_text = b"{}"
+        self._payloads: dict[str, Any] | None = None  # parsed on first need
+        self._results_text = b"{}"
+        self._results: dict[str, Any] | None = None
         self.fresh: dict[str, list[Any]] = {}  # folders and named files seen in this run -> their record now
         self.fresh_named: dict[str, list[Any]] = {}
-        self.dirty = False
+        self.fresh_payloads: dict[str, dict[str, Any]] = {}  # folder -> {name: payload} as of now
+        self.fresh_named_payloads: dict[str, Any] = {}
+        # unchanged files with outcomes still to decode, per folder: the kept payloads, or None for last run's
+        self.deferred: list[tuple[Folder, dict[str, Any] | None]] = []
+        self.seen: list[str] = []  # the folders (and named files) of this run, in walk order
+        self.unchanged = True  # every folder and named file seen so far is exactly as last time
+        self.dirty = False  # the index or the payloads changed: the file must be written
+        self.new_result: list[Any] | None = None
+        self._load()
+
+    def _load(self) -> None:
         try:
             with self.path.open("rb") as handle:
-                loaded = json.loads(handle.read())
-        except (OSError, ValueError):
+                data = handle.read()
+            end = data.index(b"\n")
+            header = json.loads(data[:end])
+            if not isinstance(header, dict) or header.get("key") != self.key:
+                return
+            sizes = header["sizes"]
+            start = end + 1
+            cuts = [start, start + sizes[0], start + sizes[0] + sizes[1], start + sizes[0] + sizes[1] + sizes[2]]
+            if cuts[3] != len(data):
+                return
+            index = json.loads(data[cuts[0] : cuts[1]])
+            folders, named, gitignore = index["folders"], index["named"], index["gitignore"]
+        except (OSError, ValueError, TypeError, KeyError, IndexError):
             return
-        if not isinstance(loaded, dict) or loaded.get("key") != key:
-            return
-        folders, named, gitignore = loaded.get("folders"), loaded.get("named"), loaded.get("gitignore")
         if isinstance(folders, dict) and isinstance(named, dict) and isinstance(gitignore, dict):
             self.folders, self.named, self.old_gitignore = folders, named, gitignore
             self.gitignore = _Memo(gitignore)
+            self._payload_text, self._results_text = data[cuts[1] : cuts[2]], data[cuts[2] : cuts[3]]
 
-    def check(self, folder: Folder) -> tuple[list[int], Hits]:
-        """(indexes of the files of `folder` to scan, (index, cached outcome) of unchanged files that hold
-        something); remembers the folder as it is now. An unchanged file with nothing in it is in neither list."""
+    def payloads(self) -> dict[str, Any]:
+        """{"folders": {folder: {name: payload}}, "named": {path: payload}} of the last run (parsed once)."""
+        if self._payloads is None:
+            try:
+                loaded = json.loads(self._payload_text)
+            except ValueError:
+                loaded = None
+            ok = isinstance(loaded, dict) and all(isinstance(loaded.get(k), dict) for k in ("folders", "named"))
+            self._payloads = loaded if ok else {"folders": {}, "named": {}, "lost": True}
+        return self._payloads
+
+    def check(self, folder: Folder) -> list[int]:
+        """The indexes of the files of `folder` to scan; the others are unchanged since the last run (their
+        outcomes come from `outcomes`). Remembers the folder as it is now."""
         if folder.path is None:
             return self._check_named(folder)
-        old: Any = self.folders.get(folder.path)
+        path = folder.path
+        self.seen.append(path)
+        old: Any = self.folders.get(path)
         names, stats = folder.names, folder.stats
         joined = "\0".join(names)
         complete = all(stat is not None for stat in stats)
         if complete and _is_record(old) and old[0] == joined and old[1] == _pack(stats):  # type: ignore[arg-type]
-            self.fresh[folder.path] = old
-            misses: list[int] = []
-            hits = self._outcomes(old[2], folder, misses) if old[2] else []
-            return misses, hits
+            self.fresh[path] = old
+            self.deferred.append((folder, None))
+            return []
+        self.unchanged = False
         self.dirty = True
         known = _unpack(old[0], old[1]) if _is_record(old) else {}
-        payloads: dict[str, Any] = old[2] if _is_record(old) else {}
+        payloads = self.payloads()["folders"].get(path) if known else None
+        if known and "lost" in self.payloads():
+            known = {}  # the outcomes are unreadable: scan the whole folder again
+        if not isinstance(payloads, dict):
+            payloads = {}
         kept_names: list[str] = []
         kept_stats: list[Stat] = []
         kept: dict[str, Any] = {}
@@ -167,67 +246,105 @@ class ScanCache:
                 misses.append(index)
             elif name in payloads:
                 kept[name] = payloads[name]
-        self.fresh[folder.path] = [joined if complete else "\0".join(kept_names), _pack(kept_stats), kept]
-        return misses, self._outcomes(kept, folder, misses) if kept else []
+        self.fresh[path] = [joined if complete else "\0".join(kept_names), _pack(kept_stats)]
+        self.fresh_payloads[path] = kept
+        if kept:
+            self.deferred.append((folder, kept))
+        return misses
 
-    def _outcomes(self, payloads: dict[str, Any], folder: Folder, misses: list[int]) -> Hits:
-        """Cached outcomes in walk order; a payload that does not decode is dropped and its file scanned again."""
-        where = {name: index for index, name in enumerate(folder.names)}
-        hits: Hits = []
-        for name, raw in list(payloads.items()):
-            index = where.get(name)
-            if index is None:
-                continue
-            try:
-                hits.append((index, outcome_from(raw, folder.files[index][1])))
-            except (TypeError, ValueError, KeyError, IndexError, AttributeError):
-                del payloads[name]
-                misses.append(index)
-                self.dirty = True
-        hits.sort(key=lambda hit: hit[0])
-        misses.sort()
-        return hits
-
-    def _check_named(self, folder: Folder) -> tuple[list[int], Hits]:
+    def _check_named(self, folder: Folder) -> list[int]:
         misses: list[int] = []
-        hits: Hits = []
-        for index, ((absolute, rel, _suffix), stat) in enumerate(zip(folder.files, folder.stats, strict=True)):
+        for index, ((absolute, _rel, _suffix), stat) in enumerate(zip(folder.files, folder.stats, strict=True)):
+            self.seen.append(absolute)
             old = self.named.get(absolute)
-            if stat is None:
-                misses.append(index)
-                continue
-            if isinstance(old, list) and len(old) == 3 and (old[0], old[1]) == stat:
+            if stat is not None and isinstance(old, list) and len(old) == 2 and (old[0], old[1]) == stat:
                 self.fresh_named[absolute] = old
-                try:
-                    if old[2] is not None:
-                        hits.append((index, outcome_from(old[2], rel)))
-                    continue
-                except (TypeError, ValueError, KeyError, IndexError, AttributeError):
-                    pass
-            self.fresh_named[absolute] = [stat[0], stat[1], None]
+                self.deferred.append((Folder(None, [absolute], [folder.files[index]]), None))
+                continue
+            self.unchanged = False
             self.dirty = True
             misses.append(index)
-        return misses, hits
+            if stat is not None:
+                self.fresh_named[absolute] = [stat[0], stat[1]]
+        return misses
+
+    def recall(self) -> Remembered | None:
+        """The last result of this scan, when every folder it saw is unchanged and there is no other one now."""
+        if not self.unchanged:
+            return None
+        try:
+            if self._results is None:
+                self._results = json.loads(self._results_text)
+            entry = self._results.get(self.scan) if isinstance(self._results, dict) else None
+            if isinstance(entry, list) and len(entry) == 2 and entry[0] == "\0".join(self.seen):
+                return Remembered.from_raw(entry[1])
+        except (*_DECODE_ERRORS, RecursionError):
+            pass
+        return None
+
+    def outcomes(self) -> tuple[dict[str, FileOutcome], list[File]]:
+        """The cached outcomes of the unchanged files (absolute path -> outcome, in walk order), and the files
+        whose cached outcome is lost or does not decode (to scan again)."""
+        payloads = self.payloads()
+        out: dict[str, FileOutcome] = {}
+        again: list[File] = []
+        for folder, kept in self.deferred:
+            if folder.path is None:  # a named file
+                absolute = folder.files[0][0]
+                raw = payloads["named"].get(absolute)
+                if "lost" in payloads:
+                    again.append(folder.files[0])
+                elif raw is not None:
+                    self.fresh_named_payloads[absolute] = raw
+                    self._decode(out, again, folder.files[0], raw, None)
+                continue
+            if kept is None:  # an unchanged folder: its payloads are last run's
+                if "lost" in payloads:
+                    again.extend(folder.files)
+                    continue
+                kept = payloads["folders"].get(folder.path) or {}
+                kept = kept if isinstance(kept, dict) else {}
+                self.fresh_payloads[folder.path] = kept
+            where = {name: index for index, name in enumerate(folder.names)}
+            for name, raw in list(kept.items()):
+                index = where.get(name)
+                if index is not None:
+                    self._decode(out, again, folder.files[index], raw, kept)
+        self.deferred = []
+        if again:
+            self.dirty = True
+        return out, again
+
+    def _decode(self, out: dict[str, FileOutcome], again: list[File], file: File, raw: Any, kept: Any) -> None:
+        try:
+            out[file[0]] = outcome_from(raw, file[1])
+        except (*_DECODE_ERRORS, RecursionError):
+            again.append(file)
+            if kept is not None:
+                del kept[os.path.basename(file[0])]
 
     def put(self, path: str, payload: Payload | None) -> None:
         """The outcome of a file checked in this run (`None`: it holds nothing worth keeping)."""
-        named = self.fresh_named.get(path)
-        if named is not None:
-            if named[2] != payload:
-                named[2] = payload
+        if path in self.fresh_named:
+            if self.fresh_named_payloads.get(path) != payload:
+                self.fresh_named_payloads[path] = payload
                 self.dirty = True
             return
         folder, name = os.path.split(path)
         record = self.fresh.get(folder)
         if record is None:
             return
+        kept = self.fresh_payloads.setdefault(folder, {})
         if payload is None:
-            if name in record[2]:
-                del record[2][name]
+            if name in kept:
+                del kept[name]
                 self.dirty = True
         elif f"\0{name}\0" in f"\0{record[0]}\0":
-            record[2][name] = payload
+            kept[name] = payload
             self.dirty = True
+
+    def remember(self, result: Remembered) -> None:
+        self.new_result = ["\0".join(self.seen), result.to_raw()]
 
     def save(self, under: tuple[str, ...]) -> None:
         """Write the cache if anything changed. Folders under `under` (the folders scanned) that this run did not
@@ -237,14 +354,40 @@ class ScanCache:
         named = self._merge(self.named, self.fresh_named, prefixes, folder_like=False)
         if any(key not in self.old_gitignore for key in self.gitignore):
             self.dirty = True
-        if not self.dirty:
+        if not self.dirty and self.new_result is None:
             return
         gitignore = dict(self.gitignore)
         for key, value in self.old_gitignore.items():
             if len(gitignore) >= _GITIGNORE_KEPT:
                 break
             gitignore.setdefault(key, value)
-        document = {"key": self.key, "folders": folders, "named": named, "gitignore": gitignore}
+        index = _dump({"folders": folders, "named": named, "gitignore": gitignore})
+        payload_text = self._dump_payloads(folders, named) if self.dirty else self._payload_text
+        results_text = self._dump_results()
+        header = _dump({"key": self.key, "sizes": [len(index), len(payload_text), len(results_text)]})
+        self._write(header + b"\n" + index + payload_text + results_text)
+
+    def _dump_payloads(self, folders: dict[str, Any], named: dict[str, Any]) -> bytes:
+        old = self.payloads()
+        by_folder = {path: self.fresh_payloads.get(path, old["folders"].get(path)) for path in folders}
+        by_named = {path: self.fresh_named_payloads.get(path, old["named"].get(path)) for path in named}
+        return _dump({"folders": {k: v for k, v in by_folder.items() if v},
+                      "named": {k: v for k, v in by_named.items() if v is not None}})  # fmt: skip
+
+    def _dump_results(self) -> bytes:
+        if self.new_result is None and not self.dirty:
+            return self._results_text
+        try:
+            results = json.loads(self._results_text) if self._results is None else self._results
+        except ValueError:
+            results = {}
+        results = results if isinstance(results, dict) and not self.dirty else {}  # the files changed: all stale
+        results.pop(self.scan, None)
+        if self.new_result is not None:
+            results[self.scan] = self.new_result
+        return _dump(dict(list(results.items())[-_RESULTS_KEPT:]))
+
+    def _write(self, data: bytes) -> None:
         from taxonomy.atomic import write_atomic
 
         try:
@@ -255,7 +398,7 @@ class ScanCache:
             for old in self.path.parent.glob("scan-*.json"):
                 if old != self.path:
                     old.unlink(missing_ok=True)  # results of another version or settings: never read again
-            write_atomic(self.path, json.dumps(document, separators=(",", ":")))
+            write_atomic(self.path, data)
         except OSError:
             pass  # a read-only checkout still scans; it just cannot remember
 
@@ -272,6 +415,10 @@ class ScanCache:
             merged[path] = record
         merged.update(fresh)
         return merged
+
+
+def _dump(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
 
 
 class _Memo(dict[str, Any]):

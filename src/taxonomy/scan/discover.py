@@ -74,6 +74,11 @@ class Rules:
             if memo is not None:
                 memo[key] = known  # also marks it used in this run
         self.quick = _join([(pattern, flags) for pattern, flags, include in known if include])
+        self.search: Callable[[str], object] | None = None  # the quick test: None when nothing can be ignored
+        if isinstance(self.quick, tuple):
+            self.search = lambda rel, regexes=self.quick: any(regex.search(rel) for regex in regexes)
+        elif self.quick is not None:
+            self.search = self.quick.search
 
     def __bool__(self) -> bool:
         return bool(self.lines)
@@ -91,13 +96,7 @@ class Rules:
 
     def matches(self, rel: str) -> bool:
         """`rel`: relative to the folder the lines apply to, POSIX, with a trailing slash for a folder."""
-        quick = self.quick
-        if quick is None:
-            return False
-        if isinstance(quick, tuple):
-            if not any(regex.search(rel) for regex in quick):
-                return False
-        elif quick.search(rel) is None:
+        if self.search is None or not self.search(rel):
             return False
         return bool(self.spec().match_file(rel))
 
@@ -279,7 +278,8 @@ def _walk(
                 continue
             seen.add(key)
             with os.scandir(folder if fd is None else fd) as listing:
-                entries = sorted((entry.name, entry) for entry in listing)
+                entries = list(listing)
+            entries.sort(key=_name)
             found = _folder(folder, fd, entries, specs, stack, wanted, narrowing, rel(folder.rstrip(os.sep) + os.sep),
                             memo, stat)  # fmt: skip
         except OSError as exc:
@@ -295,7 +295,7 @@ def _walk(
 def _folder(
     folder: str,
     fd: int | None,
-    entries: list[tuple[str, os.DirEntry[Any]]],
+    entries: list[os.DirEntry[str]],
     specs: list[tuple[str, Rules]],
     stack: list[tuple[str, list[tuple[str, Rules]]]],
     wanted: set[str],
@@ -304,50 +304,61 @@ def _folder(
     memo: dict[str, Any] | None,
     stat: bool,
 ) -> Folder:
-    """One listed folder: its wanted files (stat'ed through `fd` while it is open), its subfolders onto `stack`.
-
-    `rel_prefix`: the folder's path as shown (relative to the root when inside it), with a trailing slash."""
+    """One listed folder (entries in name order): its wanted files (stat'ed through `fd` while it is open), its
+    subfolders onto `stack`. `rel_prefix`: the folder as shown (relative to the root when inside it), with a slash."""
     prefix = folder.rstrip(os.sep) + os.sep
-    if any(name == ".gitignore" for name, _ in entries):
-        lines = _read_gitignore(folder, fd)
-        own = _rules(lines, memo) if lines is not None else None
-        if own is not None:
-            specs = [*specs, (prefix, own)]
-    # the rules that can ignore something here, with this folder's path relative to their own folder
-    checks = [(rules, prefix[len(base) :].replace(os.sep, "/")) for base, rules in specs if rules.quick is not None]
-    out = Folder(folder)
-    for name, entry in entries:
+    folders: list[str] = []
+    files: list[tuple[str, os.DirEntry[str], str]] = []  # name, entry, suffix
+    has_gitignore = False
+    for entry in entries:
+        name = entry.name
         try:
             is_dir = entry.is_dir()  # follows symlinks
         except OSError:
             is_dir = False
         if is_dir:
-            path = prefix + name
-            if name in ALWAYS_SKIPPED or (checks and _ignored(checks, name + "/")):
-                continue
-            if narrowing is not None and narrowing(path, True):
-                continue
-            stack.append((path, specs))
+            if name not in ALWAYS_SKIPPED:
+                folders.append(name)
             continue
         dot = name.rfind(".")
-        if dot <= 0:
+        if dot > 0:
+            suffix = name[dot:].lower()
+            if suffix in wanted:
+                files.append((name, entry, suffix))
+        elif name == ".gitignore":
+            has_gitignore = True
+    if has_gitignore:
+        lines = _read_gitignore(folder, fd)
+        own = _rules(lines, memo) if lines is not None else None
+        if own is not None:
+            specs = [*specs, (prefix, own)]
+    for base, rules in specs:  # .gitignore'd: one quick test per name; pathspec for the few it flags
+        search = rules.search
+        if search is None:
             continue
-        suffix = name[dot:].lower()
-        if suffix not in wanted or (checks and _ignored(checks, name)):
-            continue
+        here = prefix[len(base) :].replace(os.sep, "/")  # this folder, relative to the rules' own
+        if any(search(f"{here}{name}/") for name in folders):
+            folders = [name for name in folders if not rules.matches(f"{here}{name}/")]
+        if any(search(here + name) for name, _entry, _suffix in files):
+            files = [file for file in files if not rules.matches(here + file[0])]
+    for name in folders:
         path = prefix + name
-        if narrowing is not None and narrowing(path, False):
-            continue
-        out.names.append(name)
-        out.files.append((path, rel_prefix + name, suffix))
-        if stat:
+        if narrowing is None or not narrowing(path, True):
+            stack.append((path, specs))
+    if narrowing is not None:
+        files = [file for file in files if not narrowing(prefix + file[0], False)]
+    out = Folder(folder, [name for name, _entry, _suffix in files],
+                 [(prefix + name, rel_prefix + name, suffix) for name, _entry, suffix in files])  # fmt: skip
+    if stat:
+        stats = out.stats
+        for _name, entry, _suffix in files:
             try:
                 info = entry.stat()
-                out.stats.append((info.st_mtime_ns, info.st_size))
+                stats.append((info.st_mtime_ns, info.st_size))
             except OSError:
-                out.stats.append(None)
+                stats.append(None)
     return out
 
 
-def _ignored(checks: list[tuple[Rules, str]], name: str) -> bool:
-    return any(rules.matches(here + name) for rules, here in checks)
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name

@@ -1,0 +1,182 @@
+"""Scanning the files a walk hands over: in this process for a small scan (or `jobs` 1), else in worker processes
+started (forked) as soon as there is enough work and fed chunk by chunk while the walk goes on, so both cores are
+busy from the start and finish together. Workers send back plain data (cheap to pickle), nothing for the many files
+with nothing in them; only files with something to say are kept: flat memory on big trees.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections import deque
+from typing import TYPE_CHECKING
+
+from taxonomy.scan.cache import File, Payload, outcome_from, outcome_to
+from taxonomy.scan.languages import SUFFIXES
+from taxonomy.scan.scanner import FileOutcome, is_empty, scan_file
+from taxonomy.scan.settings import ScanSettings
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from taxonomy.scan.cache import ScanCache
+    from taxonomy.scan.signatures import SignatureSet
+
+PARALLEL_MIN_FILES = 400  # below this, starting workers costs more than it saves
+_CHUNK = 128  # files per task while the walk goes on; smaller ones at the end, so both cores finish together
+_MIN_CHUNK = 8
+
+
+class _Progress:
+    """`scanning 1200/20000 files` on stderr, redrawn at most ten times a second; only on a terminal."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.count = 0
+        self.last = 0.0
+        self.enabled = sys.stderr.isatty()
+
+    def tick(self, number: int) -> None:
+        self.count += number
+        now = time.monotonic()
+        if self.enabled and now - self.last > 0.1:
+            self.last = now
+            sys.stderr.write(f"\rscanning {self.count}/{self.total} files")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.last:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+_worker: tuple[SignatureSet, int] | None = None  # a worker process's signatures and size limit, set once
+
+
+def _init_worker(sigs: SignatureSet, max_size: int) -> None:
+    global _worker
+    _worker = (sigs, max_size)
+
+
+def _scan_chunk(chunk: list[File]) -> list[Payload | None]:
+    """In a worker: plain data back (cheap to send), None for the many files with nothing in them."""
+    assert _worker is not None
+    sigs, max_size = _worker
+    out: list[Payload | None] = []
+    for absolute, rel, suffix in chunk:
+        language, adapter = SUFFIXES[suffix]
+        outcome = scan_file(absolute, rel, language, adapter, sigs, max_size)
+        out.append(None if is_empty(outcome) else outcome_to(outcome))
+    return out
+
+
+class Runner:
+    """`add` files as the walk finds them; `finish` returns the outcomes worth keeping (absolute path -> outcome,
+    in the order the files were added)."""
+
+    def __init__(self, settings: ScanSettings, jobs: int, cache: ScanCache | None, progress: bool) -> None:
+        self.settings = settings
+        self.jobs = jobs
+        self.cache = cache
+        self.report = _Progress() if progress else None
+        self.total = 0
+        self.pending: deque[File] = deque()
+        self.results: dict[str, FileOutcome] = {}
+        self.sigs: SignatureSet | None = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.workers = 1
+        self.futures: deque[tuple[Future[list[Payload | None]], list[File]]] = deque()
+
+    def signatures(self) -> SignatureSet:
+        if self.sigs is None:
+            from taxonomy.scan.signatures import build
+
+            self.sigs = build(self.settings.packs, self.settings.wrappers)
+        return self.sigs
+
+    def add(self, files: list[File]) -> None:
+        self.total += len(files)
+        self.pending.extend(files)
+        if self.report is not None:
+            self.report.total = self.total
+        if self.pool is None and not self._start():
+            if self.jobs == 1 and len(self.pending) >= _CHUNK:
+                self._scan_here()
+            return
+        self._feed(final=False)
+
+    def finish(self) -> dict[str, FileOutcome]:
+        if self.pool is None:
+            self._scan_here()
+        else:
+            while self.pending or self.futures:
+                self._feed(final=True)
+                if self.futures:
+                    self._take(*self.futures.popleft())
+            self.pool.shutdown()
+        if self.report is not None:
+            self.report.done()
+        return self.results
+
+    def _start(self) -> bool:
+        """Start the workers once the scan is big enough to be worth them (or `jobs` asks for them)."""
+        if self.jobs == 1 or (not self.jobs and len(self.pending) < PARALLEL_MIN_FILES):
+            return False
+        workers = self.jobs or min(os.cpu_count() or 1, 8)
+        if workers <= 1:
+            return False
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self.workers = workers
+        context = multiprocessing.get_context(method)
+        initargs = (self.signatures(), self.settings.max_size)  # built before the fork: workers inherit it
+        self.pool = ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=initargs)
+        return True
+
+    def _feed(self, final: bool) -> None:
+        """Collect finished chunks (in order), then submit more while few are in flight. During the walk, chunks of
+        `_CHUNK`; at the end, the rest in shrinking chunks (a file that passes the prefilter costs a thousand that
+        do not, and they cluster: big chunks at the end would leave one core idle)."""
+        assert self.pool is not None
+        while self.futures and self.futures[0][0].done():
+            self._take(*self.futures.popleft())
+        limit = 2 * self.workers if final else 3 * self.workers
+        while self.pending and len(self.futures) < limit:
+            if final:
+                size = max(_MIN_CHUNK, min(_CHUNK, len(self.pending) // (4 * self.workers)))
+            elif len(self.pending) >= _CHUNK:
+                size = _CHUNK
+            else:
+                return
+            chunk = [self.pending.popleft() for _ in range(min(size, len(self.pending)))]
+            self.futures.append((self.pool.submit(_scan_chunk, chunk), chunk))
+
+    def _take(self, future: Future[list[Payload | None]], chunk: list[File]) -> None:
+        for (absolute, rel, _suffix), payload in zip(chunk, future.result(), strict=True):
+            if payload is not None:
+                self.results[absolute] = outcome_from(payload, rel)
+            if self.cache is not None:
+                self.cache.put(absolute, payload)
+        if self.report is not None:
+            self.report.tick(len(chunk))
+
+    def _scan_here(self) -> None:
+        if not self.pending:
+            return
+        sigs, max_size = self.signatures(), self.settings.max_size
+        cache = self.cache
+        count = len(self.pending)
+        while self.pending:
+            absolute, rel, suffix = self.pending.popleft()
+            language, adapter = SUFFIXES[suffix]
+            outcome = scan_file(absolute, rel, language, adapter, sigs, max_size)
+            empty = is_empty(outcome)
+            if not empty:  # only files with something to say are kept in memory: flat memory on big trees
+                self.results[absolute] = outcome
+            if cache is not None:
+                cache.put(absolute, None if empty else outcome_to(outcome))
+        if self.report is not None:
+            self.report.tick(count)
