@@ -94,10 +94,12 @@ def outcome_from(raw: Payload, file: str) -> FileOutcome:
 
 
 class Remembered:
-    """The part of a scan's result that depends on the files' contents (the walk supplies the rest)."""
+    """What a scan found in the files (the walk supplies the folders it skipped)."""
 
-    def __init__(self, sites: list[CallSite], skipped: list[Skipped], suppressions: list[Suppressed], parsed: int):
+    def __init__(self, sites: list[CallSite], skipped: list[Skipped], suppressions: list[Suppressed], parsed: int,
+                 files: int, languages: list[str]) -> None:  # fmt: skip
         self.sites, self.skipped, self.suppressions, self.parsed = sites, skipped, suppressions, parsed
+        self.files, self.languages = files, languages
 
     def to_raw(self) -> list[Any]:
         sites = [[s.file, s.line, s.column, s.language, s.sdk, s.kind, s.op, s.name, s.expr, s.properties, s.via,
@@ -105,7 +107,7 @@ class Remembered:
                  for s in self.sites]  # fmt: skip
         skipped = [[s.file, s.reason] for s in self.skipped]
         suppressions = [[s.file, s.line, s.column, s.codes, s.standalone] for s in self.suppressions]
-        return [sites, skipped, suppressions, self.parsed]
+        return [sites, skipped, suppressions, self.parsed, self.files, self.languages]
 
     @staticmethod
     def from_raw(raw: list[Any]) -> Remembered:
@@ -117,9 +119,9 @@ class Remembered:
             sites.append(CallSite(*row))
         skipped = [Skipped(file, reason) for file, reason in raw[1]]
         suppressions = [Suppressed(file, line, col, tuple(codes), alone) for file, line, col, codes, alone in raw[2]]
-        if not isinstance(raw[3], int):
-            raise TypeError("parsed")
-        return Remembered(sites, skipped, suppressions, raw[3])
+        if not (type(raw[3]) is int and type(raw[4]) is int and all(type(name) is str for name in raw[5])):
+            raise TypeError("counts")
+        return Remembered(sites, skipped, suppressions, raw[3], raw[4], raw[5])
 
 
 def _pack(stats: list[Stat]) -> str:
@@ -217,9 +219,8 @@ class ScanCache:
         path = folder.path
         self.seen.append(path)
         old: Any = self.folders.get(path)
-        names, stats = folder.names, folder.stats
+        names, stats, complete = folder.names, folder.stats, folder.complete
         joined = "\0".join(names)
-        complete = all(stat is not None for stat in stats)
         if complete and _is_record(old) and old[0] == joined and old[1] == _pack(stats):  # type: ignore[arg-type]
             self.fresh[path] = old
             self.deferred.append((folder, None))

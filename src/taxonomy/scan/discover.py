@@ -52,6 +52,7 @@ class Folder:
     names: list[str] = field(default_factory=list)
     files: list[tuple[str, str, str]] = field(default_factory=list)  # absolute path, relative path, suffix
     stats: list[Stat | None] = field(default_factory=list)  # when asked for; None: the stat failed
+    complete: bool = True  # no stat failed
 
 
 class Rules:
@@ -73,12 +74,17 @@ class Rules:
                 known = self._translate()
             if memo is not None:
                 memo[key] = known  # also marks it used in this run
-        self.quick = _join([(pattern, flags) for pattern, flags, include in known if include])
+        positive = [(pattern, flags) for pattern, flags, include in known if include]
+        quick = _join(positive, 0)
         self.search: Callable[[str], object] | None = None  # the quick test: None when nothing can be ignored
-        if isinstance(self.quick, tuple):
-            self.search = lambda rel, regexes=self.quick: any(regex.search(rel) for regex in regexes)
-        elif self.quick is not None:
-            self.search = self.quick.search
+        if isinstance(quick, tuple):
+            self.search = lambda rel, regexes=quick: any(regex.search(rel) for regex in regexes)
+        elif quick is not None:
+            self.search = quick.search
+        # The same on many names at once, one per line (a hit, or None: test each name). `^` and `$` match at each
+        # line's ends, and nothing else in pathspec's regexes looks beyond the name tested, so no name is missed.
+        batch = _join(positive, re.MULTILINE) if not any(_BEYOND.search(p) for p, _ in positive) else None
+        self.search_lines = batch.search if isinstance(batch, re.Pattern) else None
 
     def __bool__(self) -> bool:
         return bool(self.lines)
@@ -93,6 +99,12 @@ class Rules:
 
             self._spec = pathspec.GitIgnoreSpec.from_lines(self.lines)
         return self._spec
+
+    def flags(self, here: str, names: list[str]) -> bool:
+        """Whether the quick test flags any of `names` (in folder `here`, relative to these rules' own folder)."""
+        if self.search_lines is not None:
+            return self.search_lines(here + ("\n" + here).join(names)) is not None
+        return self.search is not None and any(self.search(here + name) for name in names)
 
     def matches(self, rel: str) -> bool:
         """`rel`: relative to the folder the lines apply to, POSIX, with a trailing slash for a folder."""
@@ -109,18 +121,20 @@ def _valid_translation(value: Any) -> bool:
 
 
 _GROUP = re.compile(r"\(\?P<\w+>")
+# \A \Z, lookarounds and inline flags could tell a line from a whole string: patterns with them are tested one by one
+_BEYOND = re.compile(r"\\[AZ]|\(\?<?[=!]|\(\?[a-zA-Z]*[ms]")
 
 
-def _join(patterns: list[tuple[str, int]]) -> re.Pattern[str] | tuple[re.Pattern[str], ...] | None:
+def _join(patterns: list[tuple[str, int]], extra: int) -> re.Pattern[str] | tuple[re.Pattern[str], ...] | None:
     """One regex for all (their named groups made plain, or they could not share one); else each on its own."""
     if not patterns:
         return None
     try:
         if len({flags for _, flags in patterns}) == 1 and not any("(?P=" in p for p, _ in patterns):
-            return re.compile("|".join(f"(?:{_GROUP.sub('(?:', p)})" for p, _ in patterns), patterns[0][1])
+            return re.compile("|".join(f"(?:{_GROUP.sub('(?:', p)})" for p, _ in patterns), patterns[0][1] | extra)
     except re.error:
         pass
-    return tuple(re.compile(pattern, flags) for pattern, flags in patterns)
+    return tuple(re.compile(pattern, flags | extra) for pattern, flags in patterns)
 
 
 def _rules(lines: Sequence[str], memo: dict[str, Any] | None) -> Rules | None:
@@ -225,6 +239,7 @@ def _named_file(given: Path, root: Path, suffix: str, stat: bool) -> Folder:
             folder.stats.append((info.st_mtime_ns, info.st_size))
         except OSError:
             folder.stats.append(None)
+            folder.complete = False
     return folder
 
 
@@ -332,14 +347,13 @@ def _folder(
         own = _rules(lines, memo) if lines is not None else None
         if own is not None:
             specs = [*specs, (prefix, own)]
-    for base, rules in specs:  # .gitignore'd: one quick test per name; pathspec for the few it flags
-        search = rules.search
-        if search is None:
+    for base, rules in specs:  # .gitignore'd: a quick test of all names at once; pathspec for the few it flags
+        if rules.search is None:
             continue
         here = prefix[len(base) :].replace(os.sep, "/")  # this folder, relative to the rules' own
-        if any(search(f"{here}{name}/") for name in folders):
+        if folders and rules.flags(here, [name + "/" for name in folders]):
             folders = [name for name in folders if not rules.matches(f"{here}{name}/")]
-        if any(search(here + name) for name, _entry, _suffix in files):
+        if files and rules.flags(here, [name for name, _entry, _suffix in files]):
             files = [file for file in files if not rules.matches(here + file[0])]
     for name in folders:
         path = prefix + name
@@ -357,6 +371,7 @@ def _folder(
                 stats.append((info.st_mtime_ns, info.st_size))
             except OSError:
                 stats.append(None)
+                out.complete = False
     return out
 
 

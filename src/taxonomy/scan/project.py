@@ -88,7 +88,7 @@ def _scan(
         remembered = cache.recall()
         if remembered is not None:  # nothing changed since the last scan of these paths
             cache.save(scanned)
-            return _result(root, files, found_skipped, remembered)
+            return _result(root, found_skipped, remembered)
     runner = runner or _runner(settings, jobs, cache, progress)
     outcomes: dict[str, FileOutcome] = {}
     if cache is not None:
@@ -115,11 +115,13 @@ def _scan(
         suppressions.extend(outcome.suppressions)
     sites.sort(key=lambda s: (s.file, s.line, s.column, s.kind, s.name or ""))
     suppressions.sort(key=lambda s: (s.file, s.line))
-    remembered = Remembered(sites, skipped, suppressions, sum(1 for o in outcomes.values() if o.parsed))
+    parsed = sum(1 for o in outcomes.values() if o.parsed)
+    languages = sorted({SUFFIXES[suffix][0] for suffix in {suffix for _a, _r, suffix in files}})
+    remembered = Remembered(sites, skipped, suppressions, parsed, len(files), languages)
     if cache is not None:
         cache.remember(remembered)
         cache.save(scanned)
-    return _result(root, files, found_skipped, remembered)
+    return _result(root, found_skipped, remembered)
 
 
 def _runner(settings: ScanSettings, jobs: int | None, cache: ScanCache | None, progress: bool) -> Runner:
@@ -128,17 +130,17 @@ def _runner(settings: ScanSettings, jobs: int | None, cache: ScanCache | None, p
     return Runner(settings, settings.jobs if jobs is None else jobs, cache, progress)
 
 
-def _result(root: Path, files: list[File], found_skipped: list[tuple[str, str]], found: Remembered) -> ScanResult:
+def _result(root: Path, found_skipped: list[tuple[str, str]], found: Remembered) -> ScanResult:
     skipped = [Skipped(rel, reason) for rel, reason in found_skipped] + found.skipped
     skipped.sort(key=lambda s: s.file)
     return ScanResult(
         root=root.as_posix(),
         call_sites=tuple(found.sites),
         skipped=tuple(skipped),
-        files=len(files),
+        files=found.files,
         parsed=found.parsed,
         suppressions=tuple(found.suppressions),
-        languages=tuple(sorted({SUFFIXES[suffix][0] for _a, _r, suffix in files})),
+        languages=tuple(found.languages),
     )
 
 
