@@ -15,7 +15,6 @@ import json
 import os
 import zlib
 from array import array
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -124,8 +123,8 @@ class Remembered:
         return Remembered(sites, skipped, suppressions, raw[3], raw[4], raw[5])
 
 
-def _pack(stats: list[Stat]) -> str:
-    return array("q", chain.from_iterable(stats)).tobytes().hex()
+def _pack(stats: list[int]) -> str:
+    return array("q", stats).tobytes().hex()
 
 
 def _unpack(names: str, packed: str) -> dict[str, Stat]:
@@ -219,9 +218,9 @@ class ScanCache:
         path = folder.path
         self.seen.append(path)
         old: Any = self.folders.get(path)
-        names, stats, complete = folder.names, folder.stats, folder.complete
+        names, stats = folder.names, folder.stats
         joined = "\0".join(names)
-        if complete and _is_record(old) and old[0] == joined and old[1] == _pack(stats):  # type: ignore[arg-type]
+        if not folder.failed and _is_record(old) and old[0] == joined and old[1] == _pack(stats):
             self.fresh[path] = old
             self.deferred.append((folder, None))
             return []
@@ -234,20 +233,21 @@ class ScanCache:
         if not isinstance(payloads, dict):
             payloads = {}
         kept_names: list[str] = []
-        kept_stats: list[Stat] = []
+        kept_stats: list[int] = []
         kept: dict[str, Any] = {}
         misses = []
-        for index, (name, stat) in enumerate(zip(names, stats, strict=True)):
+        for index, name in enumerate(names):
+            stat = folder.stat(index)
             if stat is None:
                 misses.append(index)  # not remembered: scanned again next time
                 continue
             kept_names.append(name)
-            kept_stats.append(stat)
+            kept_stats += stat
             if known.get(name) != stat:
                 misses.append(index)
             elif name in payloads:
                 kept[name] = payloads[name]
-        self.fresh[path] = [joined if complete else "\0".join(kept_names), _pack(kept_stats)]
+        self.fresh[path] = ["\0".join(kept_names), _pack(kept_stats)]
         self.fresh_payloads[path] = kept
         if kept:
             self.deferred.append((folder, kept))
@@ -255,12 +255,13 @@ class ScanCache:
 
     def _check_named(self, folder: Folder) -> list[int]:
         misses: list[int] = []
-        for index, ((absolute, _rel, _suffix), stat) in enumerate(zip(folder.files, folder.stats, strict=True)):
+        for index, (absolute, _rel, _suffix) in enumerate(folder.files):
             self.seen.append(absolute)
             old = self.named.get(absolute)
+            stat = folder.stat(index)
             if stat is not None and isinstance(old, list) and len(old) == 2 and (old[0], old[1]) == stat:
                 self.fresh_named[absolute] = old
-                self.deferred.append((Folder(None, [absolute], [folder.files[index]]), None))
+                self.deferred.append((folder, None))
                 continue
             self.unchanged = False
             self.dirty = True
@@ -290,7 +291,7 @@ class ScanCache:
         out: dict[str, FileOutcome] = {}
         again: list[File] = []
         for folder, kept in self.deferred:
-            if folder.path is None:  # a named file
+            if folder.path is None:  # a named file (each alone in its Folder)
                 absolute = folder.files[0][0]
                 raw = payloads["named"].get(absolute)
                 if "lost" in payloads:

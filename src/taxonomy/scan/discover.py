@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,21 +37,36 @@ _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 Stat = tuple[int, int]  # st_mtime_ns, st_size
 
 
-@dataclass
 class Discovered:
-    files: list[tuple[str, str, str]] = field(default_factory=list)  # absolute path, relative path, suffix
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # relative path, reason
+    def __init__(self) -> None:
+        self.files: list[tuple[str, str, str]] = []  # absolute path, relative path, suffix
+        self.skipped: list[tuple[str, str]] = []  # relative path, reason
 
 
-@dataclass
 class Folder:
-    """The wanted files of one folder, in name order (or, with `path` None, files named on the command line)."""
+    """The wanted files of one folder, in name order (or, with `path` None, files named on the command line).
 
-    path: str | None
-    names: list[str] = field(default_factory=list)
-    files: list[tuple[str, str, str]] = field(default_factory=list)  # absolute path, relative path, suffix
-    stats: list[Stat | None] = field(default_factory=list)  # when asked for; None: the stat failed
-    complete: bool = True  # no stat failed
+    `stats`: when asked for, st_mtime_ns and st_size of each file in turn (0, 0 where the stat failed: `failed`
+    holds those files' indexes). `files` (absolute path, relative path, suffix) is only made when asked for: an
+    unchanged folder of a warm scan never needs it."""
+
+    __slots__ = ("_files", "failed", "names", "path", "prefix", "rel_prefix", "stats", "suffixes")
+
+    def __init__(self, path: str | None, prefix: str, rel_prefix: str, names: list[str], suffixes: list[str]) -> None:
+        self.path, self.prefix, self.rel_prefix, self.names, self.suffixes = path, prefix, rel_prefix, names, suffixes
+        self.stats: list[int] = []
+        self.failed: set[int] = set()
+        self._files: list[tuple[str, str, str]] | None = None
+
+    @property
+    def files(self) -> list[tuple[str, str, str]]:
+        if self._files is None:
+            prefix, rel_prefix = self.prefix, self.rel_prefix
+            self._files = [(prefix + n, rel_prefix + n, s) for n, s in zip(self.names, self.suffixes, strict=True)]
+        return self._files
+
+    def stat(self, index: int) -> Stat | None:
+        return None if index in self.failed else (self.stats[2 * index], self.stats[2 * index + 1])
 
 
 class Rules:
@@ -232,14 +246,15 @@ def walk(
 
 def _named_file(given: Path, root: Path, suffix: str, stat: bool) -> Folder:
     absolute = str(given)
-    folder = Folder(None, [given.name], [(absolute, relative(given, root), suffix)])
+    rel = relative(given, root)
+    folder = Folder(None, absolute[: -len(given.name)], rel[: -len(given.name)], [given.name], [suffix])
     if stat:
         try:
             info = os.stat(absolute)
-            folder.stats.append((info.st_mtime_ns, info.st_size))
+            folder.stats += (info.st_mtime_ns, info.st_size)
         except OSError:
-            folder.stats.append(None)
-            folder.complete = False
+            folder.stats += (0, 0)
+            folder.failed.add(0)
     return folder
 
 
@@ -303,7 +318,7 @@ def _walk(
         finally:
             if fd is not None:
                 os.close(fd)
-        if found.files:
+        if found.names:
             yield found
 
 
@@ -361,17 +376,16 @@ def _folder(
             stack.append((path, specs))
     if narrowing is not None:
         files = [file for file in files if not narrowing(prefix + file[0], False)]
-    out = Folder(folder, [name for name, _entry, _suffix in files],
-                 [(prefix + name, rel_prefix + name, suffix) for name, _entry, suffix in files])  # fmt: skip
+    out = Folder(folder, prefix, rel_prefix, [file[0] for file in files], [file[2] for file in files])
     if stat:
         stats = out.stats
-        for _name, entry, _suffix in files:
+        for index, (_name, entry, _suffix) in enumerate(files):
             try:
                 info = entry.stat()
-                stats.append((info.st_mtime_ns, info.st_size))
+                stats += (info.st_mtime_ns, info.st_size)
             except OSError:
-                stats.append(None)
-                out.complete = False
+                stats += (0, 0)
+                out.failed.add(index)
     return out
 
 

@@ -17,6 +17,7 @@ from taxonomy.scan.settings import ScanSettings, load_settings
 
 if TYPE_CHECKING:
     from taxonomy.scan.cache import File, Remembered, ScanCache
+    from taxonomy.scan.discover import Folder
     from taxonomy.scan.runner import Runner
     from taxonomy.scan.scanner import FileOutcome
 
@@ -73,13 +74,17 @@ def _scan(
     memo = cache.gitignore if cache is not None else None
     folders = walk(given, root, found_skipped, project=project, include=settings.include, exclude=settings.exclude,
                    suffixes=suffixes, memo=memo, stat=cache is not None)  # fmt: skip
-    files: list[File] = []
+    seen: list[Folder] = []
     todo: list[File] = []  # until there are enough for the runner (most warm runs never need it)
     runner = None
     for folder in folders:
-        files.extend(folder.files)
-        misses = range(len(folder.files)) if cache is None else cache.check(folder)
-        todo.extend(folder.files[index] for index in misses)
+        seen.append(folder)
+        if cache is None:
+            todo.extend(folder.files)
+        else:
+            misses = cache.check(folder)
+            if misses:
+                todo.extend(folder.files[index] for index in misses)
         if len(todo) >= 64:
             runner = runner or _runner(settings, jobs, cache, progress)
             runner.add(todo)
@@ -89,6 +94,7 @@ def _scan(
         if remembered is not None:  # nothing changed since the last scan of these paths
             cache.save(scanned)
             return _result(root, found_skipped, remembered)
+    files = [file for folder in seen for file in folder.files]
     runner = runner or _runner(settings, jobs, cache, progress)
     outcomes: dict[str, FileOutcome] = {}
     if cache is not None:

@@ -64,16 +64,18 @@ def parse_size(value: Any, where: str) -> int:
 
 
 def load_settings(config: Config) -> ScanSettings:
-    from taxonomy.fuzzy import did_you_mean
-
     table = config.section("scan")
     for key in table:
         if key not in KEYS:
+            from taxonomy.fuzzy import did_you_mean
+
             raise TaxonomyError(f"{_where(config, key)}: unknown setting{did_you_mean(key, KEYS)}")
     packs = _strings(config, table, "packs")
-    known_packs = available_packs()
+    known_packs = available_packs() if packs else ()
     for pack in packs:
         if pack not in known_packs:
+            from taxonomy.fuzzy import did_you_mean
+
             raise TaxonomyError(f"{_where(config, 'packs')}: no pack {pack!r}{did_you_mean(pack, known_packs)}")
     wrappers_raw = table.get("wrappers", [])
     if not isinstance(wrappers_raw, list):
