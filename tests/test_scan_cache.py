@@ -204,8 +204,9 @@ def test_gitignore_rules_match_like_pathspec() -> None:
 
 
 def test_pretty_json_is_json_dumps() -> None:
-    samples: list[object] = [{}, [], {"a": []}, {"a": {}}, [1, 2.5, True, None, float("nan"), -0.0, 10**30, "é\u2028\x00\"\\"],
-                             {"x": [[], [{}], {"y": ("t",)}]}, {1: 4, None: 3, True: 5, 2.5: 1}, "\ud800"]  # fmt: skip
+    samples: list[object] = [{}, [], {"a": []}, {"a": {}}, {"x": [[], [{}], {"y": ("t",)}]}, "\ud800",
+                             [1, 2.5, True, None, float("nan"), -0.0, 10**30, "é\u2028\x00\"\\"],
+                             {1: 4, None: 3, False: 5, 2.5: 1}]  # fmt: skip
     for sample in samples:
         assert pretty_json(sample) == json.dumps(sample, indent=2, ensure_ascii=False)
     site = CallSite("é\n.js", 1, 2, "javascript", "braze", "event", "log", None, 'a"b', ("p", "q\u2028"), "v")
