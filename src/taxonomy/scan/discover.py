@@ -11,12 +11,8 @@ costs about half of a `stat` on the full path.
 
 from __future__ import annotations
 
-import contextlib
-import marshal
 import os
 import re
-import sys
-from array import array
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -297,15 +293,9 @@ def _walk(
         text = path[len(root_prefix) :] if path.startswith(root_prefix) else path
         return text.replace(os.sep, "/")
 
-    # Once the helper runs, every folder waits in `held` and comes out, in walk order, after the helper is done:
-    # so no worker process can be forked meanwhile (it would keep the helper's pipe open, and the helper waiting).
-    helper: _StatHelper | None = None
-    held: list[Folder] = []
-    mine = theirs = 0  # files stat'ed here and by the helper
     while stack:
         folder, specs = stack.pop()
         fd: int | None = None
-        here = stat and (helper is None or theirs >= _HELPER_SHARE * mine)
         try:
             if _BY_FD:
                 fd = os.open(folder, _DIR_FLAGS)
@@ -321,154 +311,15 @@ def _walk(
                 entries = list(listing)
             entries.sort(key=_name)
             found = _folder(folder, fd, entries, specs, stack, wanted, narrowing, rel(folder.rstrip(os.sep) + os.sep),
-                            memo, here)  # fmt: skip
+                            memo, stat)  # fmt: skip
         except OSError as exc:
             skipped.append((rel(folder), f"unreadable folder: {exc.strerror or exc}"))
             continue
         finally:
             if fd is not None:
                 os.close(fd)
-        if not found.names:
-            continue
-        if helper is None:
+        if found.names:
             yield found
-            mine += len(found.names)
-            if stat and mine >= _HELPER_AFTER and stack:
-                helper = _StatHelper.start()
-            continue
-        held.append(found)
-        if here:
-            mine += len(found.names)
-        else:
-            helper.send(found)
-            theirs += len(found.names)
-    if helper is not None:
-        helper.finish()  # (no yield since it started: an abandoned walk cannot leave it waiting)
-    yield from held
-
-
-_HELPER_AFTER = 2000  # files stat'ed before a helper is worth its fork
-_HELPER_SHARE = 3  # files the helper stats for each one stat'ed here (this process also lists every folder)
-_FAILED = -(2**63)  # st_mtime_ns the helper sends for a file it could not stat
-
-
-class _StatHelper:
-    """A forked child that stats the files of the folders sent to it while this process walks on: a stat costs
-    microseconds of kernel time on some machines, and two processes make them on two cores (threads would queue on
-    the GIL around every call). Only forked when this process runs no other thread (a forked child only gets the
-    thread that forked it, and any lock another thread held stays locked in the child)."""
-
-    def __init__(self, pid: int, requests: int, answers: int) -> None:
-        self.pid, self.requests, self.answers = pid, requests, answers
-        self.sent: list[Folder] = []
-
-    @staticmethod
-    def start() -> _StatHelper | None:
-        threading = sys.modules.get("threading")
-        if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or (threading and threading.active_count() > 1):
-            return None
-        try:
-            requests_in, requests_out = os.pipe()
-            answers_in, answers_out = os.pipe()
-            pid = os.fork()
-        except OSError:
-            return None
-        if pid == 0:  # the child: never return into the caller's code
-            code = 1
-            try:
-                os.close(requests_out)
-                os.close(answers_in)
-                _StatHelper._serve(requests_in, answers_out)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(requests_in)
-        os.close(answers_out)
-        return _StatHelper(pid, requests_out, answers_in)
-
-    @staticmethod
-    def _serve(requests_fd: int, answers_fd: int) -> None:
-        """Read (folder, names) requests until the end; then write every answer at once (so that neither side
-        ever waits on a full pipe while the other waits on it)."""
-        answers: list[bytes | None] = []
-        with open(requests_fd, "rb") as requests:
-            while len(head := requests.read(4)) == 4:
-                path, names = marshal.loads(requests.read(int.from_bytes(head, "little")))
-                answers.append(_stat_names(path, names))
-        with open(answers_fd, "wb") as out:
-            out.write(marshal.dumps(answers))
-
-    def send(self, folder: Folder) -> None:
-        if self.requests < 0:
-            return  # the helper is gone: `finish` stats what it did not
-        request = marshal.dumps((folder.path, folder.names))
-        try:
-            os.write(self.requests, len(request).to_bytes(4, "little"))
-            view = memoryview(request)
-            while view:
-                view = view[os.write(self.requests, view) :]
-            self.sent.append(folder)
-        except OSError:
-            os.close(self.requests)
-            self.requests = -1
-
-    def finish(self) -> None:
-        """Fill in the stats of the folders sent (here, for any the helper did not answer)."""
-        if self.requests >= 0:
-            os.close(self.requests)
-        answers: Any = None
-        try:
-            with open(self.answers, "rb") as handle:
-                answers = marshal.loads(handle.read())
-        except (OSError, EOFError, ValueError, TypeError):
-            pass
-        with contextlib.suppress(OSError):
-            os.waitpid(self.pid, 0)
-        if not isinstance(answers, list) or len(answers) != len(self.sent):
-            answers = [None] * len(self.sent)
-        for folder, answer in zip(self.sent, answers, strict=True):
-            packed = answer if isinstance(answer, bytes) else _stat_names(folder.path or "", folder.names)
-            flat = array("q", packed) if packed is not None and len(packed) == 16 * len(folder.names) else None
-            if flat is None:
-                _stat_again(folder)
-                continue
-            folder.stats = flat.tolist()
-            for index in range(len(folder.names)):
-                if folder.stats[2 * index] == _FAILED:
-                    folder.stats[2 * index] = 0
-                    folder.failed.add(index)
-
-
-def _stat_names(path: str, names: list[str]) -> bytes | None:
-    """The (st_mtime_ns, st_size) of each file of a folder, packed; None when the folder cannot be opened."""
-    try:
-        fd = os.open(path, _DIR_FLAGS)
-    except OSError:
-        return None
-    flat = array("q")
-    try:
-        for name in names:
-            try:
-                info = os.stat(name, dir_fd=fd)
-                flat.append(info.st_mtime_ns)
-                flat.append(info.st_size)
-            except OSError:
-                flat.append(_FAILED)
-                flat.append(0)
-    finally:
-        os.close(fd)
-    return flat.tobytes()
-
-
-def _stat_again(folder: Folder) -> None:
-    folder.stats, folder.failed = [], set()
-    for index, name in enumerate(folder.names):
-        try:
-            info = os.stat(folder.prefix + name)
-            folder.stats += (info.st_mtime_ns, info.st_size)
-        except OSError:
-            folder.stats += (0, 0)
-            folder.failed.add(index)
 
 
 def _folder(
