@@ -112,9 +112,12 @@ class Remembered:
     def from_raw(raw: list[Any]) -> Remembered:
         sites = []
         for row in raw[0]:
-            if not (type(row[0]) is str and type(row[1]) is int and type(row[2]) is int and type(row[6]) is str):
+            if type(row[0]) is not str or type(row[1]) is not int or type(row[2]) is not int or type(row[6]) is not str:
                 raise TypeError("call site")  # what sorting and printing rely on (the rest is printed as it is)
-            row[9], row[11], row[15] = tuple(row[9]), tuple(tuple(p) for p in row[11]), tuple(row[15])
+            if row[9] or row[11] or row[15]:  # most sites have no properties
+                row[9], row[11], row[15] = tuple(row[9]), tuple(map(tuple, row[11])), tuple(row[15])
+            else:
+                row[9] = row[11] = row[15] = ()
             sites.append(CallSite(*row))
         skipped = [Skipped(file, reason) for file, reason in raw[1]]
         suppressions = [Suppressed(file, line, col, tuple(codes), alone) for file, line, col, codes, alone in raw[2]]
