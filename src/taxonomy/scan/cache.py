@@ -16,7 +16,7 @@ import os
 import zlib
 from array import array
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from taxonomy.scan.discover import Folder, Stat
 from taxonomy.scan.records import CallSite, Skipped, Suppressed, Value
@@ -126,8 +126,8 @@ class Remembered:
         return Remembered(sites, skipped, suppressions, raw[3], raw[4], raw[5])
 
 
-def _pack(stats: list[int]) -> str:
-    return array("q", stats).tobytes().hex()
+def _pack(stats: array[int] | list[int]) -> str:
+    return (stats if isinstance(stats, array) else array("q", stats)).tobytes().hex()
 
 
 def _unpack(names: str, packed: str) -> dict[str, Stat]:
@@ -164,9 +164,9 @@ class ScanCache:
         self.named: dict[str, list[Any]] = {}
         self.old_gitignore: dict[str, Any] = {}
         self.gitignore: dict[str, Any] = {}  # pathspec's regexes for the gitignore lines used in this run
-        self._payload_text = b"{}"
+        self._handle: BinaryIO | None = None
+        self._sections: list[tuple[int, int]] = []  # offset and size of the payloads and of the results
         self._payloads: dict[str, Any] | None = None  # parsed on first need
-        self._results_text = b"{}"
         self._results: dict[str, Any] | None = None
         self.fresh: dict[str, list[Any]] = {}  # folders and named files seen in this run -> their record now
         self.fresh_named: dict[str, list[Any]] = {}
@@ -181,32 +181,48 @@ class ScanCache:
         self._load()
 
     def _load(self) -> None:
+        """The header and the index now; the other sections when asked for (a warm scan may never need them)."""
         try:
-            with self.path.open("rb") as handle:
-                data = handle.read()
-            end = data.index(b"\n")
-            header = json.loads(data[:end])
-            if not isinstance(header, dict) or header.get("key") != self.key:
-                return
-            sizes = header["sizes"]
-            start = end + 1
-            cuts = [start, start + sizes[0], start + sizes[0] + sizes[1], start + sizes[0] + sizes[1] + sizes[2]]
-            if cuts[3] != len(data):
-                return
-            index = json.loads(data[cuts[0] : cuts[1]])
-            folders, named, gitignore = index["folders"], index["named"], index["gitignore"]
-        except (OSError, ValueError, TypeError, KeyError, IndexError):
+            handle = self.path.open("rb")
+        except OSError:
             return
-        if isinstance(folders, dict) and isinstance(named, dict) and isinstance(gitignore, dict):
-            self.folders, self.named, self.old_gitignore = folders, named, gitignore
-            self.gitignore = _Memo(gitignore)
-            self._payload_text, self._results_text = data[cuts[1] : cuts[2]], data[cuts[2] : cuts[3]]
+        try:
+            header = json.loads(handle.readline(4096))
+            sizes = header["sizes"] if isinstance(header, dict) and header.get("key") == self.key else None
+            if not (isinstance(sizes, list) and len(sizes) == 3 and all(type(n) is int and n >= 0 for n in sizes)):
+                raise ValueError("header")
+            start = handle.tell()
+            if start + sum(sizes) != os.fstat(handle.fileno()).st_size:
+                raise ValueError("size")
+            index = json.loads(handle.read(sizes[0]))
+            folders, named, gitignore = index["folders"], index["named"], index["gitignore"]
+            if not (isinstance(folders, dict) and isinstance(named, dict) and isinstance(gitignore, dict)):
+                raise ValueError("index")
+        except (OSError, ValueError, TypeError, KeyError, IndexError):
+            handle.close()
+            return
+        self.folders, self.named, self.old_gitignore = folders, named, gitignore
+        self.gitignore = _Memo(gitignore)
+        self._handle = handle  # the file as it was: a scan that writes a new one meanwhile replaces, not changes it
+        self._sections = [(start + sizes[0], sizes[1]), (start + sizes[0] + sizes[1], sizes[2])]
+
+    def _section(self, which: int) -> bytes:
+        """The payloads (0) or the results (1) as last written; empty when unreadable."""
+        if self._handle is None:
+            return b"{}"
+        offset, size = self._sections[which]
+        try:
+            self._handle.seek(offset)
+            data = self._handle.read(size)
+        except (OSError, ValueError):
+            return b""
+        return data if len(data) == size else b""
 
     def payloads(self) -> dict[str, Any]:
         """{"folders": {folder: {name: payload}}, "named": {path: payload}} of the last run (parsed once)."""
         if self._payloads is None:
             try:
-                loaded = json.loads(self._payload_text)
+                loaded = json.loads(self._section(0))
             except ValueError:
                 loaded = None
             ok = isinstance(loaded, dict) and all(isinstance(loaded.get(k), dict) for k in ("folders", "named"))
@@ -279,7 +295,7 @@ class ScanCache:
             return None
         try:
             if self._results is None:
-                self._results = json.loads(self._results_text)
+                self._results = json.loads(self._section(1))
             entry = self._results.get(self.scan) if isinstance(self._results, dict) else None
             if isinstance(entry, list) and len(entry) == 2 and entry[0] == "\0".join(self.seen):
                 return Remembered.from_raw(entry[1])
@@ -354,6 +370,14 @@ class ScanCache:
     def save(self, under: tuple[str, ...]) -> None:
         """Write the cache if anything changed. Folders under `under` (the folders scanned) that this run did not
         see are gone or ignored now: forgotten. Other folders' records stay for their next scan."""
+        try:
+            self._save(under)
+        finally:
+            if self._handle is not None:
+                self._handle.close()
+                self._handle = None
+
+    def _save(self, under: tuple[str, ...]) -> None:
         prefixes = tuple(folder.rstrip("/\\") + os.sep for folder in under)
         folders = self._merge(self.folders, self.fresh, prefixes, folder_like=True)
         named = self._merge(self.named, self.fresh_named, prefixes, folder_like=False)
@@ -367,8 +391,11 @@ class ScanCache:
                 break
             gitignore.setdefault(key, value)
         index = _dump({"folders": folders, "named": named, "gitignore": gitignore})
-        payload_text = self._dump_payloads(folders, named) if self.dirty else self._payload_text
+        payload_text = self._dump_payloads(folders, named) if self.dirty else self._section(0)
         results_text = self._dump_results()
+        if self._handle is not None:  # done reading the old file (Windows cannot replace a file open for reading)
+            self._handle.close()
+            self._handle = None
         header = _dump({"key": self.key, "sizes": [len(index), len(payload_text), len(results_text)]})
         self._write(header + b"\n" + index + payload_text + results_text)
 
@@ -381,9 +408,9 @@ class ScanCache:
 
     def _dump_results(self) -> bytes:
         if self.new_result is None and not self.dirty:
-            return self._results_text
+            return self._section(1)
         try:
-            results = json.loads(self._results_text) if self._results is None else self._results
+            results = json.loads(self._section(1)) if self._results is None else self._results
         except ValueError:
             results = {}
         results = results if isinstance(results, dict) and not self.dirty else {}  # the files changed: all stale

@@ -14,6 +14,7 @@ from __future__ import annotations
 import operator
 import os
 import re
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -55,7 +56,7 @@ class Folder:
 
     def __init__(self, path: str | None, prefix: str, rel_prefix: str, names: list[str], suffixes: list[str]) -> None:
         self.path, self.prefix, self.rel_prefix, self.names, self.suffixes = path, prefix, rel_prefix, names, suffixes
-        self.stats: list[int] = []
+        self.stats = array("q")  # C integers: no object per value
         self.failed: set[int] = set()
         self._files: list[tuple[str, str, str]] | None = None
 
@@ -275,9 +276,9 @@ def _named_file(given: Path, root: Path, suffix: str, stat: bool) -> Folder:
     if stat:
         try:
             info = os.stat(absolute)
-            folder.stats += (info.st_mtime_ns, info.st_size)
+            folder.stats.extend((info.st_mtime_ns, info.st_size))
         except OSError:
-            folder.stats += (0, 0)
+            folder.stats.extend((0, 0))
             folder.failed.add(0)
     return folder
 
