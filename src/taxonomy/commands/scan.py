@@ -36,9 +36,8 @@ def json_text(result: ScanResult) -> str:
     known = list(empty) == ["version", "call_sites", "skipped"] and empty["call_sites"] == []
     if not known or not result.call_sites or list(result.call_sites[0].to_json()) != _SITE_KEYS:
         return pretty_json(result.to_json())  # not the shape the template below knows: the general way
-    text = pretty_json(empty)
-    sites = ",\n    ".join(map(_site_json, result.call_sites))
-    return text.replace('"call_sites": [],', f'"call_sites": [\n    {sites}\n  ],', 1)
+    head, tail = pretty_json(empty).split('"call_sites": [],', 1)
+    return "".join([head, '"call_sites": [\n    ', ",\n    ".join(map(_site_json, result.call_sites)), "\n  ],", tail])
 
 
 _SITE_KEYS = ["file", "line", "column", "language", "sdk", "kind", "op", "name", "expr", "properties", "via"]

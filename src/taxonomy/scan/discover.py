@@ -241,7 +241,7 @@ def walk(
     """`discover`, one folder at a time; skipped paths go to `skipped`. `stat`: also the size and mtime of each file.
 
     `memo`: pathspec's regexes for the .gitignore and include/exclude lines seen before (see `Rules`)."""
-    wanted = set(suffixes if suffixes is not None else SUFFIXES)
+    wanted = {suffix: suffix for suffix in (suffixes if suffixes is not None else SUFFIXES)}
     include_rules = _rules(include, memo)
     exclude_rules = _rules(exclude, memo)
     project_prefix = str(project).rstrip(os.sep) + os.sep
@@ -302,7 +302,7 @@ def _ancestor_specs(folder: Path, memo: dict[str, Any] | None) -> list[tuple[str
 def _walk(
     top: Path,
     root: Path,
-    wanted: set[str],
+    wanted: dict[str, str],
     skipped: list[tuple[str, str]],
     narrowing: Callable[[str, bool], bool] | None,
     memo: dict[str, Any] | None,
@@ -353,7 +353,7 @@ def _folder(
     entries: list[os.DirEntry[str]],
     specs: list[tuple[str, Rules]],
     stack: list[tuple[str, list[tuple[str, Rules]]]],
-    wanted: set[str],
+    wanted: dict[str, str],
     narrowing: Callable[[str, bool], bool] | None,
     rel_prefix: str,
     memo: dict[str, Any] | None,
@@ -379,8 +379,8 @@ def _folder(
             continue
         dot = name.rfind(".")
         if dot > 0:
-            suffix = name[dot:]
-            if suffix in wanted or (suffix := suffix.lower()) in wanted:
+            suffix = wanted.get(name[dot:]) or wanted.get(name[dot:].lower())  # one shared string per suffix
+            if suffix is not None:
                 names.append(name)
                 kept.append(entry)
                 suffixes.append(suffix)
