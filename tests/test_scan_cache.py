@@ -67,6 +67,8 @@ def test_a_file_that_loses_its_call_sites(tmp_path: Path) -> None:
     assert names(tmp_path) == [("a.js", "x")]
     edit(path, "// nothing here\n")
     assert names(tmp_path) == []
+    other_root = scan_paths([tmp_path], Config(root=tmp_path), root=tmp_path.parent)  # no remembered result
+    assert other_root.call_sites == ()
     edit(path, call("y"))
     assert names(tmp_path) == [("a.js", "y")]
 
@@ -212,3 +214,16 @@ def test_pretty_json_is_json_dumps() -> None:
     site = CallSite("é\n.js", 1, 2, "javascript", "braze", "event", "log", None, 'a"b', ("p", "q\u2028"), "v")
     for result in (ScanResult("r", (), ()), ScanResult("r", (site, site), (Skipped("a", "b"),))):
         assert json_text(result) == json.dumps(result.to_json(), indent=2, ensure_ascii=False)
+
+
+def test_a_named_file_that_loses_its_call_sites(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.js", call("x"))
+    config = Config(root=tmp_path)
+    assert [s.name for s in scan_paths([path], config).call_sites] == ["x"]
+    edit(path, "// nothing\n")
+    assert [s.name for s in scan_paths([path], config).call_sites] == []
+    assert [s.name for s in scan_paths([path], config).call_sites] == []
+    # another scan of the same file (another root): no remembered result, so what the cache holds for the file
+    assert [s.name for s in scan_paths([path], config, root=tmp_path).call_sites] == []
+    edit(path, call("y"))
+    assert [s.name for s in scan_paths([path], config).call_sites] == ["y"]

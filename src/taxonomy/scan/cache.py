@@ -245,6 +245,10 @@ class ScanCache:
             return []
         self.unchanged = False
         self.dirty = True
+        if old is None and not folder.failed:  # a new folder (a cold scan: all of them)
+            self.fresh[path] = [joined, _pack(stats)]
+            self.fresh_payloads[path] = {}
+            return list(range(len(names)))
         known = _unpack(old[0], old[1]) if _is_record(old) else {}
         payloads = self.payloads()["folders"].get(path) if known else None
         if known and "lost" in self.payloads():
@@ -287,6 +291,7 @@ class ScanCache:
             misses.append(index)
             if stat is not None:
                 self.fresh_named[absolute] = [stat[0], stat[1]]
+                self.fresh_named_payloads[absolute] = None  # until `put` says otherwise
         return misses
 
     def recall(self) -> Remembered | None:

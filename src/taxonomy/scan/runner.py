@@ -156,10 +156,10 @@ class Runner:
 
     def _take(self, future: Future[list[Payload | None]], chunk: list[File]) -> None:
         for (absolute, rel, _suffix), payload in zip(chunk, future.result(), strict=True):
-            if payload is not None:
+            if payload is not None:  # (a file scanned holds no cached outcome: nothing to forget when it is empty)
                 self.results[absolute] = outcome_from(payload, rel)
-            if self.cache is not None:
-                self.cache.put(absolute, payload)
+                if self.cache is not None:
+                    self.cache.put(absolute, payload)
         if self.report is not None:
             self.report.tick(len(chunk))
 
@@ -173,10 +173,9 @@ class Runner:
             absolute, rel, suffix = self.pending.popleft()
             language, adapter = SUFFIXES[suffix]
             outcome = scan_file(absolute, rel, language, adapter, sigs, max_size)
-            empty = is_empty(outcome)
-            if not empty:  # only files with something to say are kept in memory: flat memory on big trees
+            if not is_empty(outcome):  # only files with something to say are kept in memory: flat memory on big trees
                 self.results[absolute] = outcome
-            if cache is not None:
-                cache.put(absolute, None if empty else outcome_to(outcome))
+                if cache is not None:
+                    cache.put(absolute, outcome_to(outcome))
         if self.report is not None:
             self.report.tick(count)

@@ -103,7 +103,6 @@ def load_settings(config: Config) -> ScanSettings:
 
 def _wrapper(config: Config, index: int, raw: Any) -> Signature:
     """`[[scan.wrappers]]`: receiver, method, kind, op and the argument roles, written flat for convenience."""
-    from taxonomy.fuzzy import did_you_mean
     from taxonomy.scan.languages import LANGUAGE_NAMES
 
     where = _where(config, f"wrappers[{index}]")
@@ -111,6 +110,8 @@ def _wrapper(config: Config, index: int, raw: Any) -> Signature:
         raise TaxonomyError(f"{where} must be a table")
     for key in raw:
         if key not in WRAPPER_KEYS:
+            from taxonomy.fuzzy import did_you_mean
+
             raise TaxonomyError(f"{where}: unknown key `{key}`{did_you_mean(key, WRAPPER_KEYS)}")
     call = {k: v for k, v in raw.items() if k not in _ROLES}
     args = dict(raw.get("args", {}))
