@@ -128,7 +128,8 @@ def test_workers_and_the_cache_agree(tmp_path: Path) -> None:
         lambda data: data.replace(b'"folders"', b'"folderz"', 1),
         lambda data: data.split(b"\n", 1)[0] + b"\n" + b"x" * (len(data.split(b"\n", 1)[1])),
         lambda data: json.dumps({"key": 1}).encode() + b"\n",
-        lambda data: b'{"key": "k", "sizes": [-5, 2, 3]}\n{}',
+        lambda data: b'{"key": "k", "sizes": [-5, 2]}\n{}',
+        lambda data: data.split(b"\n", 1)[0] + b"\n",
     ],
 )
 def test_a_corrupt_cache_is_ignored(tmp_path: Path, damage: object) -> None:
@@ -141,24 +142,25 @@ def test_a_corrupt_cache_is_ignored(tmp_path: Path, damage: object) -> None:
     assert names(tmp_path) == expected
 
 
-def test_unreadable_outcomes_are_scanned_again(tmp_path: Path) -> None:
+def _damage_outcomes(path: Path, outcomes: bytes) -> None:
+    """Keep the header and the index; results that do not parse; these outcome lines."""
+    header, rest = path.read_bytes().split(b"\n", 1)
+    sizes = json.loads(header)["sizes"]
+    path.write_bytes(header + b"\n" + rest[: sizes[0]] + b"{" + b" " * (sizes[1] - 1) + outcomes)
+
+
+@pytest.mark.parametrize("outcomes", [b"", b"garbage\n\n", b'"x"\t{}\n', b'"' + b"x" * 50 + b"\n\n"])
+def test_unreadable_outcomes_are_scanned_again(tmp_path: Path, outcomes: bytes) -> None:
     """The index says the files are unchanged, but what they held cannot be read: scan them again."""
     write(tmp_path / "a.js", call("one"))
     write(tmp_path / "b" / "c.js", call("two"))
     expected = names(tmp_path)
-    path = cache_file(tmp_path)
-    header, rest = path.read_bytes().split(b"\n", 1)
-    sizes = json.loads(header)["sizes"]
-    index, payloads, results = rest[: sizes[0]], rest[sizes[0] : sizes[0] + sizes[1]], rest[sizes[0] + sizes[1] :]
-    bad_payloads, bad_results = b"[" + b" " * (len(payloads) - 1), b"{" + b" " * (len(results) - 1)
-    path.write_bytes(header + b"\n" + index + bad_payloads + bad_results)
+    _damage_outcomes(cache_file(tmp_path), outcomes)
+    assert names(tmp_path) == expected
     assert names(tmp_path) == expected
     edit(tmp_path / "a.js", call("uno"))  # now one file changed: the other one's outcome must still be right
-    path = cache_file(tmp_path)
-    header, rest = path.read_bytes().split(b"\n", 1)
-    sizes = json.loads(header)["sizes"]
-    index, payloads = rest[: sizes[0]], rest[sizes[0] : sizes[0] + sizes[1]]
-    path.write_bytes(header + b"\n" + index + b"[" + b" " * (len(payloads) - 1) + b"{" + b" " * (sizes[2] - 1))
+    _damage_outcomes(cache_file(tmp_path), outcomes)
+    assert names(tmp_path) == [("a.js", "uno"), ("b/c.js", "two")]
     assert names(tmp_path) == [("a.js", "uno"), ("b/c.js", "two")]
 
 

@@ -1,12 +1,18 @@
 """Per-file scan results in `.taxonomy-cache/` under the project root.
 
 One record per folder: the names of its source files and their modification times and sizes (packed into one
-string: an unchanged folder costs one comparison, and none of its files is read again); apart from it, the results
+string: an unchanged folder costs one comparison, and none of its files is read again); apart from it, the outcomes
 of the few files that hold something; and the last result of each scan (root and paths): when every folder is
-unchanged, that result is the answer, and nothing else is decoded. The whole cache is invalidated when the tool
+unchanged, that result is the answer, and nothing else is read. The whole cache is invalidated when the tool
 (version and code), the signatures or the scan settings change: they make the key, which names the file and is kept
-inside it to compare. Sections are JSON (loading them runs no code, whatever they hold); the file is written
-atomically once at the end of a scan; a corrupt or foreign one is ignored.
+inside it to compare. It is JSON (loading it runs no code, whatever it holds), written once at the end of a scan
+(to a new file that then replaces the old one); a corrupt or foreign one is ignored.
+
+The file: a header line {key, sizes}; the index (JSON, sizes[0] bytes): folder -> [file names joined by NUL, their
+(mtime, size) packed], a file named on the command line -> [mtime, size], pathspec's regexes of .gitignore lines;
+the results (JSON, sizes[1] bytes): scan -> [the folders it saw, what it found]; then the outcomes, one line per
+folder, `"folder"<TAB>{"name": outcome, ...}` (`"\u0000path"<TAB>outcome` for a named file), and an empty line.
+Only the header and the index are read up front; an outcome line is parsed when its folder needs it.
 """
 
 from __future__ import annotations
@@ -15,81 +21,33 @@ import json
 import os
 import zlib
 from array import array
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from taxonomy.scan.discover import Folder, Stat
-from taxonomy.scan.records import CallSite, Skipped, Suppressed, Value
+from taxonomy.scan.records import CallSite, Skipped, Suppressed
 
 if TYPE_CHECKING:
     from taxonomy.scan.scanner import FileOutcome
 
 FOLDER = ".taxonomy-cache"
-FORMAT = 3  # of the file; part of the key
+FORMAT = 4  # of the file; part of the key
 _GITIGNORE_KEPT = 100  # pathspec translations kept beyond the ones this run used
 _RESULTS_KEPT = 8  # scans (root and paths) whose last result is kept
-_DECODE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
+_DECODE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError)
 
-Payload = dict[str, Any]  # a FileOutcome as plain data (`outcome_to`): what the file keeps and workers send back
 File = tuple[str, str, str]  # absolute path, relative path, suffix
+Outcome = Any  # an outcome as kept: its JSON text (see payload.py), or what json made of it
 
 
 def cache_key(*parts: Any) -> str:
     return repr((FORMAT, *parts))
 
 
-def _value_to(value: Value) -> Any:
-    return [value.type, value.literal, value.expr, [[k, _value_to(v)] for k, v in value.keys],
-            [_value_to(i) for i in value.items], value.ref]  # fmt: skip
-
-
-def _value_from(raw: Any) -> Value:
-    return Value(raw[0], raw[1], raw[2], tuple((k, _value_from(v)) for k, v in raw[3]),
-                 tuple(_value_from(i) for i in raw[4]), raw[5])  # fmt: skip
-
-
-def _site_to(site: CallSite) -> list[Any]:
-    types = [list(p) for p in site.property_types]
-    return [site.line, site.column, site.sdk, site.kind, site.op, site.name, site.expr, list(site.properties),
-            site.via, types, site.value_type, site.value, site.properties_known, list(site.pending)]  # fmt: skip
-
-
-def _site_from(raw: list[Any], file: str, language: str) -> CallSite:
-    return CallSite(file, raw[0], raw[1], language, raw[2], raw[3], raw[4], raw[5], raw[6], tuple(raw[7]), raw[8],
-                    tuple((k, t) for k, t in raw[9]), raw[10], raw[11], raw[12], tuple(raw[13]))  # fmt: skip
-
-
-def outcome_to(outcome: FileOutcome) -> Payload:
-    out: dict[str, Any] = {"l": outcome.language}
-    if outcome.sites:
-        out["s"] = [_site_to(s) for s in outcome.sites]
-    if outcome.skipped:
-        out["k"] = outcome.skipped
-    if outcome.parsed:
-        out["p"] = 1
-    if outcome.constants:
-        out["c"] = {k: _value_to(v) for k, v in outcome.constants.items()}
-    if outcome.imports:
-        out["i"] = outcome.imports
-    if outcome.suppressions:
-        out["u"] = [[s.line, s.column, list(s.codes), s.standalone] for s in outcome.suppressions]
-    return out
-
-
-def outcome_from(raw: Payload, file: str) -> FileOutcome:
-    from taxonomy.scan.scanner import FileOutcome
-
-    language = raw["l"]
-    return FileOutcome(
-        file=file,
-        language=language,
-        sites=[_site_from(s, file, language) for s in raw.get("s", [])],
-        skipped=raw.get("k"),
-        parsed=bool(raw.get("p")),
-        constants={k: _value_from(v) for k, v in raw.get("c", {}).items()},
-        imports=raw.get("i", {}),
-        suppressions=[Suppressed(file, ln, col, tuple(codes), alone) for ln, col, codes, alone in raw.get("u", [])],
-    )
+def _digest(key: str) -> str:
+    data = key.encode("utf-8", "surrogatepass")
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}-{len(data)}"
 
 
 class Remembered:
@@ -147,41 +105,36 @@ def _is_record(value: Any) -> bool:
 
 class ScanCache:
     """Loaded once; `check` each folder of the walk, then either `recall` the last result or decode the cached
-    `outcomes`; `put` what the scan found, `remember` the result, `save` once (atomically) at the end.
-
-    The file: a JSON header line {key, sizes}, then three JSON sections of those sizes: the index (folder ->
-    [file names joined by NUL, their (mtime, size) packed]; a file named on the command line -> [mtime, size];
-    pathspec's regexes of .gitignore lines), the payloads (folder -> {name: payload} of the files that hold
-    something; named file -> payload), the results (scan -> [folders seen, result]). Only the index is parsed up
-    front.
-    """
+    `outcomes`; `put` what the scan found, `remember` the result, `save` once at the end."""
 
     def __init__(self, project: Path, key: str, scan: str) -> None:
-        self.key = key
+        self.key = _digest(key)
         self.scan = scan  # the root and the paths of this scan: whose result `recall` may answer with
-        self.path = project / FOLDER / f"scan-{zlib.crc32(key.encode()):08x}.json"
+        self.path = project / FOLDER / f"scan-{zlib.crc32(key.encode('utf-8', 'surrogatepass')):08x}.json"
         self.folders: dict[str, list[Any]] = {}
         self.named: dict[str, list[Any]] = {}
         self.old_gitignore: dict[str, Any] = {}
         self.gitignore: dict[str, Any] = {}  # pathspec's regexes for the gitignore lines used in this run
         self._handle: BinaryIO | None = None
-        self._sections: list[tuple[int, int]] = []  # offset and size of the payloads and of the results
-        self._payloads: dict[str, Any] | None = None  # parsed on first need
+        self._results_at = (0, 0)  # offset and size of the results in the file
+        self._outcomes_at = 0  # offset of the outcome lines
+        self._lines: dict[str, str] | None = None  # folder (or NUL + named file) -> its outcomes' JSON text
         self._results: dict[str, Any] | None = None
+        self.lost = False  # the outcome lines are unreadable: every file must be scanned again
         self.fresh: dict[str, list[Any]] = {}  # folders and named files seen in this run -> their record now
         self.fresh_named: dict[str, list[Any]] = {}
-        self.fresh_payloads: dict[str, dict[str, Any]] = {}  # folder -> {name: payload} as of now
-        self.fresh_named_payloads: dict[str, Any] = {}
-        # unchanged files with outcomes still to decode, per folder: the kept payloads, or None for last run's
-        self.deferred: list[tuple[Folder, dict[str, Any] | None]] = []
+        self.changed: dict[str, dict[str, Outcome]] = {}  # folder -> {name: outcome}, when not last run's line
+        self.changed_named: dict[str, Outcome | None] = {}
+        # unchanged files with outcomes still to decode, per folder: the outcomes kept, or None for last run's line
+        self.deferred: list[tuple[Folder, dict[str, Outcome] | None]] = []
         self.seen: list[str] = []  # the folders (and named files) of this run, in walk order
         self.unchanged = True  # every folder and named file seen so far is exactly as last time
-        self.dirty = False  # the index or the payloads changed: the file must be written
+        self.dirty = False  # the index or the outcomes changed: the file must be written
         self.new_result: list[Any] | None = None
         self._load()
 
     def _load(self) -> None:
-        """The header and the index now; the other sections when asked for (a warm scan may never need them)."""
+        """The header and the index now; the rest when asked for (a warm scan may never need it)."""
         try:
             handle = self.path.open("rb")
         except OSError:
@@ -189,10 +142,10 @@ class ScanCache:
         try:
             header = json.loads(handle.readline(4096))
             sizes = header["sizes"] if isinstance(header, dict) and header.get("key") == self.key else None
-            if not (isinstance(sizes, list) and len(sizes) == 3 and all(type(n) is int and n >= 0 for n in sizes)):
+            if not (isinstance(sizes, list) and len(sizes) == 2 and all(type(n) is int and n >= 0 for n in sizes)):
                 raise ValueError("header")
             start = handle.tell()
-            if start + sum(sizes) != os.fstat(handle.fileno()).st_size:
+            if start + sizes[0] + sizes[1] >= os.fstat(handle.fileno()).st_size:
                 raise ValueError("size")
             index = json.loads(handle.read(sizes[0]))
             folders, named, gitignore = index["folders"], index["named"], index["gitignore"]
@@ -204,30 +157,51 @@ class ScanCache:
         self.folders, self.named, self.old_gitignore = folders, named, gitignore
         self.gitignore = _Memo(gitignore)
         self._handle = handle  # the file as it was: a scan that writes a new one meanwhile replaces, not changes it
-        self._sections = [(start + sizes[0], sizes[1]), (start + sizes[0] + sizes[1], sizes[2])]
+        self._results_at = (start + sizes[0], sizes[1])
+        self._outcomes_at = start + sizes[0] + sizes[1]
 
-    def _section(self, which: int) -> bytes:
-        """The payloads (0) or the results (1) as last written; empty when unreadable."""
+    def _read(self, offset: int, size: int = -1) -> bytes:
         if self._handle is None:
-            return b"{}"
-        offset, size = self._sections[which]
+            return b""
         try:
             self._handle.seek(offset)
-            data = self._handle.read(size)
+            return self._handle.read(size)
         except (OSError, ValueError):
             return b""
-        return data if len(data) == size else b""
 
-    def payloads(self) -> dict[str, Any]:
-        """{"folders": {folder: {name: payload}}, "named": {path: payload}} of the last run (parsed once)."""
-        if self._payloads is None:
-            try:
-                loaded = json.loads(self._section(0))
-            except ValueError:
-                loaded = None
-            ok = isinstance(loaded, dict) and all(isinstance(loaded.get(k), dict) for k in ("folders", "named"))
-            self._payloads = loaded if ok else {"folders": {}, "named": {}, "lost": True}
-        return self._payloads
+    def lines(self) -> dict[str, str]:
+        """Last run's outcome lines, by folder (read once; their JSON is parsed only when used)."""
+        if self._lines is None:
+            self._lines = {}
+            if self._handle is not None:
+                text = self._read(self._outcomes_at).decode("utf-8", "replace")
+                if not text.endswith("\n\n") and text != "\n":  # cut short: none of it can be trusted
+                    self.lost = True
+                    return self._lines
+                for line in text[:-2].split("\n") if text != "\n" else ():
+                    key, tab, value = line.partition("\t")
+                    try:
+                        path = json.loads(key)
+                    except ValueError:
+                        path = None
+                    if not tab or not isinstance(path, str):
+                        self.lost, self._lines = True, {}
+                        return self._lines
+                    self._lines[path] = value
+        return self._lines
+
+    def _folder_outcomes(self, path: str) -> dict[str, Outcome] | None:
+        """Last run's outcomes of a folder's files ({} when it had none); None when they cannot be read."""
+        text = self.lines().get(path)
+        if self.lost:
+            return None
+        if text is None:
+            return {}
+        try:
+            found = json.loads(text)
+        except ValueError:
+            return None
+        return found if isinstance(found, dict) else None
 
     def check(self, folder: Folder) -> list[int]:
         """The indexes of the files of `folder` to scan; the others are unchanged since the last run (their
@@ -247,17 +221,15 @@ class ScanCache:
         self.dirty = True
         if old is None and not folder.failed:  # a new folder (a cold scan: all of them)
             self.fresh[path] = [joined, _pack(stats)]
-            self.fresh_payloads[path] = {}
+            self.changed[path] = {}
             return list(range(len(names)))
         known = _unpack(old[0], old[1]) if _is_record(old) else {}
-        payloads = self.payloads()["folders"].get(path) if known else None
-        if known and "lost" in self.payloads():
-            known = {}  # the outcomes are unreadable: scan the whole folder again
-        if not isinstance(payloads, dict):
-            payloads = {}
+        outcomes = self._folder_outcomes(path) if known else {}
+        if outcomes is None:
+            known, outcomes = {}, {}  # unreadable: scan the whole folder again
         kept_names: list[str] = []
         kept_stats: list[int] = []
-        kept: dict[str, Any] = {}
+        kept: dict[str, Outcome] = {}
         misses = []
         for index, name in enumerate(names):
             stat = folder.stat(index)
@@ -268,10 +240,10 @@ class ScanCache:
             kept_stats += stat
             if known.get(name) != stat:
                 misses.append(index)
-            elif name in payloads:
-                kept[name] = payloads[name]
+            elif name in outcomes:
+                kept[name] = outcomes[name]
         self.fresh[path] = ["\0".join(kept_names), _pack(kept_stats)]
-        self.fresh_payloads[path] = kept
+        self.changed[path] = kept
         if kept:
             self.deferred.append((folder, kept))
         return misses
@@ -291,7 +263,7 @@ class ScanCache:
             misses.append(index)
             if stat is not None:
                 self.fresh_named[absolute] = [stat[0], stat[1]]
-                self.fresh_named_payloads[absolute] = None  # until `put` says otherwise
+                self.changed_named[absolute] = None  # until `put` says otherwise
         return misses
 
     def recall(self) -> Remembered | None:
@@ -300,74 +272,72 @@ class ScanCache:
             return None
         try:
             if self._results is None:
-                self._results = json.loads(self._section(1))
+                self._results = json.loads(self._read(*self._results_at))
             entry = self._results.get(self.scan) if isinstance(self._results, dict) else None
             if isinstance(entry, list) and len(entry) == 2 and entry[0] == "\0".join(self.seen):
                 return Remembered.from_raw(entry[1])
-        except (*_DECODE_ERRORS, RecursionError):
+        except _DECODE_ERRORS:
             pass
         return None
 
     def outcomes(self) -> tuple[dict[str, FileOutcome], list[File]]:
         """The cached outcomes of the unchanged files (absolute path -> outcome, in walk order), and the files
         whose cached outcome is lost or does not decode (to scan again)."""
-        payloads = self.payloads()
+        from taxonomy.scan.payload import decode
+
         out: dict[str, FileOutcome] = {}
         again: list[File] = []
         for folder, kept in self.deferred:
             if folder.path is None:  # a named file (each alone in its Folder)
-                absolute = folder.files[0][0]
-                raw = payloads["named"].get(absolute)
-                if "lost" in payloads:
-                    again.append(folder.files[0])
-                elif raw is not None:
-                    self.fresh_named_payloads[absolute] = raw
-                    self._decode(out, again, folder.files[0], raw, None)
-                continue
-            if kept is None:  # an unchanged folder: its payloads are last run's
-                if "lost" in payloads:
-                    again.extend(folder.files)
+                file = folder.files[0]
+                text = self.lines().get("\0" + file[0])
+                if self.lost:
+                    again.append(file)
                     continue
-                kept = payloads["folders"].get(folder.path) or {}
-                kept = kept if isinstance(kept, dict) else {}
-                self.fresh_payloads[folder.path] = kept
+                if text is not None:
+                    try:
+                        out[file[0]] = decode(text, file[1])
+                    except _DECODE_ERRORS:
+                        again.append(file)
+                        self.changed_named[file[0]] = None
+                continue
+            if kept is None:  # an unchanged folder: its outcomes are last run's line
+                kept = self._folder_outcomes(folder.path)
+                if kept is None:
+                    again.extend(folder.files)
+                    self.changed[folder.path] = {}
+                    continue
             where = {name: index for index, name in enumerate(folder.names)}
             for name, raw in list(kept.items()):
                 index = where.get(name)
-                if index is not None:
-                    self._decode(out, again, folder.files[index], raw, kept)
+                if index is None:
+                    continue
+                try:
+                    out[folder.files[index][0]] = decode(raw, folder.files[index][1])
+                except _DECODE_ERRORS:
+                    again.append(folder.files[index])
+                    self.changed.setdefault(folder.path, kept).pop(name, None)
         self.deferred = []
         if again:
             self.dirty = True
         return out, again
 
-    def _decode(self, out: dict[str, FileOutcome], again: list[File], file: File, raw: Any, kept: Any) -> None:
-        try:
-            out[file[0]] = outcome_from(raw, file[1])
-        except (*_DECODE_ERRORS, RecursionError):
-            again.append(file)
-            if kept is not None:
-                del kept[os.path.basename(file[0])]
-
-    def put(self, path: str, payload: Payload | None) -> None:
-        """The outcome of a file checked in this run (`None`: it holds nothing worth keeping)."""
+    def put(self, path: str, outcome: str) -> None:
+        """The outcome (JSON text, see payload.py) of a file checked in this run, that holds something."""
         if path in self.fresh_named:
-            if self.fresh_named_payloads.get(path) != payload:
-                self.fresh_named_payloads[path] = payload
+            if self.changed_named.get(path) != outcome:
+                self.changed_named[path] = outcome
                 self.dirty = True
             return
         folder, name = os.path.split(path)
         record = self.fresh.get(folder)
-        if record is None:
+        if record is None or f"\0{name}\0" not in f"\0{record[0]}\0":
             return
-        kept = self.fresh_payloads.setdefault(folder, {})
-        if payload is None:
-            if name in kept:
-                del kept[name]
-                self.dirty = True
-        elif f"\0{name}\0" in f"\0{record[0]}\0":
-            kept[name] = payload
-            self.dirty = True
+        kept = self.changed.get(folder)
+        if kept is None:  # an unchanged folder: last run's outcomes, then this one
+            kept = self.changed[folder] = self._folder_outcomes(folder) or {}
+        kept[name] = outcome
+        self.dirty = True
 
     def remember(self, result: Remembered) -> None:
         self.new_result = ["\0".join(self.seen), result.to_raw()]
@@ -396,26 +366,36 @@ class ScanCache:
                 break
             gitignore.setdefault(key, value)
         index = _dump({"folders": folders, "named": named, "gitignore": gitignore})
-        payload_text = self._dump_payloads(folders, named) if self.dirty else self._section(0)
-        results_text = self._dump_results()
-        if self._handle is not None:  # done reading the old file (Windows cannot replace a file open for reading)
-            self._handle.close()
-            self._handle = None
-        header = _dump({"key": self.key, "sizes": [len(index), len(payload_text), len(results_text)]})
-        self._write(header + b"\n" + index + payload_text + results_text)
+        results = self._dump_results()
+        header = _dump({"key": self.key, "sizes": [len(index), len(results)]})
+        if self.dirty or self.lost:
+            self._write([header, b"\n", index, results], self._outcome_lines(folders, named))
+        else:  # only the results changed: the outcome lines as they were
+            self._write([header, b"\n", index, results, self._read(self._outcomes_at)], iter(()))
 
-    def _dump_payloads(self, folders: dict[str, Any], named: dict[str, Any]) -> bytes:
-        old = self.payloads()
-        by_folder = {path: self.fresh_payloads.get(path, old["folders"].get(path)) for path in folders}
-        by_named = {path: self.fresh_named_payloads.get(path, old["named"].get(path)) for path in named}
-        return _dump({"folders": {k: v for k, v in by_folder.items() if v},
-                      "named": {k: v for k, v in by_named.items() if v is not None}})  # fmt: skip
+    def _outcome_lines(self, folders: dict[str, Any], named: dict[str, Any]) -> Iterator[bytes]:
+        lines = self.lines()
+        for path in folders:
+            kept = self.changed.get(path)
+            if kept is None:
+                text = lines.get(path)
+            elif kept:
+                text = "{" + ",".join(f"{_string(name)}:{_text(raw)}" for name, raw in kept.items()) + "}"
+            else:
+                text = None
+            if text is not None:
+                yield f"{_string(path)}\t{text}\n".encode()
+        for path in named:
+            raw = self.changed_named.get(path, lines.get("\0" + path))
+            if raw is not None:
+                yield f"{_string(chr(0) + path)}\t{_text(raw)}\n".encode()
+        yield b"\n"
 
     def _dump_results(self) -> bytes:
         if self.new_result is None and not self.dirty:
-            return self._section(1)
+            return self._read(*self._results_at)
         try:
-            results = json.loads(self._section(1)) if self._results is None else self._results
+            results = json.loads(self._read(*self._results_at)) if self._results is None else self._results
         except ValueError:
             results = {}
         results = results if isinstance(results, dict) and not self.dirty else {}  # the files changed: all stale
@@ -424,20 +404,30 @@ class ScanCache:
             results[self.scan] = self.new_result
         return _dump(dict(list(results.items())[-_RESULTS_KEPT:]))
 
-    def _write(self, data: bytes) -> None:
-        from taxonomy.atomic import write_atomic
-
+    def _write(self, parts: list[bytes], more: Iterator[bytes]) -> None:
+        """To a new file beside the old one, then in its place: a reader sees the old cache or the new one. Not
+        synced to disk: a cache that a crash cuts short is ignored (every section is checked)."""
+        folder = self.path.parent
+        temporary = folder / f".{self.path.name}.{os.getpid()}.tmp"
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            ignore_file = self.path.parent / ".gitignore"
+            folder.mkdir(parents=True, exist_ok=True)
+            ignore_file = folder / ".gitignore"
             if not ignore_file.exists():
-                write_atomic(ignore_file, "# created by taxonomy: the scan cache, safe to delete\n*\n")
-            for old in self.path.parent.glob("scan-*.json"):
+                ignore_file.write_text("# created by taxonomy: the scan cache, safe to delete\n*\n", "utf-8")
+            for old in folder.glob("scan-*.json"):
                 if old != self.path:
                     old.unlink(missing_ok=True)  # results of another version or settings: never read again
-            write_atomic(self.path, data)
+            with open(temporary, "wb") as out:
+                for part in parts:
+                    out.write(part)
+                for part in more:
+                    out.write(part)
+            if self._handle is not None:  # done reading the old file (Windows cannot replace a file open for reading)
+                self._handle.close()
+                self._handle = None
+            os.replace(temporary, self.path)
         except OSError:
-            pass  # a read-only checkout still scans; it just cannot remember
+            temporary.unlink(missing_ok=True)  # a read-only checkout still scans; it just cannot remember
 
     def _merge(
         self, old: dict[str, list[Any]], fresh: dict[str, list[Any]], prefixes: tuple[str, ...], *, folder_like: bool
@@ -452,6 +442,13 @@ class ScanCache:
             merged[path] = record
         merged.update(fresh)
         return merged
+
+
+_string = json.encoder.encode_basestring_ascii  # a str as JSON (ASCII: the file is written as bytes)
+
+
+def _text(raw: Outcome) -> str:
+    return raw if isinstance(raw, str) else json.dumps(raw, separators=(",", ":"))
 
 
 def _dump(value: Any) -> bytes:

@@ -125,9 +125,9 @@ def second_pass(
                 outcome = outcomes[absolute] = FileOutcome(relative[absolute], SUFFIXES[suffix][0])
             outcome.constants = constants
             if cache is not None:
-                from taxonomy.scan.cache import outcome_to
+                from taxonomy.scan.payload import encode
 
-                cache.put(absolute, outcome_to(outcome))
+                cache.put(absolute, encode(outcome))
 
     # 1. Follow the imports: `import { Events } from "./events"`, `from shop.events import SIGNED_UP`.
     for family, names in missing.items():

@@ -12,8 +12,9 @@ import time
 from collections import deque
 from typing import TYPE_CHECKING
 
-from taxonomy.scan.cache import File, Payload, outcome_from, outcome_to
+from taxonomy.scan.cache import File
 from taxonomy.scan.languages import SUFFIXES
+from taxonomy.scan.payload import decode, encode
 from taxonomy.scan.scanner import FileOutcome, is_empty, scan_file
 from taxonomy.scan.settings import ScanSettings
 
@@ -59,15 +60,15 @@ def _init_worker(sigs: SignatureSet, max_size: int) -> None:
     _worker = (sigs, max_size)
 
 
-def _scan_chunk(chunk: list[File]) -> list[Payload | None]:
+def _scan_chunk(chunk: list[File]) -> list[str | None]:
     """In a worker: plain data back (cheap to send), None for the many files with nothing in them."""
     assert _worker is not None
     sigs, max_size = _worker
-    out: list[Payload | None] = []
+    out: list[str | None] = []
     for absolute, rel, suffix in chunk:
         language, adapter = SUFFIXES[suffix]
         outcome = scan_file(absolute, rel, language, adapter, sigs, max_size)
-        out.append(None if is_empty(outcome) else outcome_to(outcome))
+        out.append(None if is_empty(outcome) else encode(outcome))
     return out
 
 
@@ -86,7 +87,7 @@ class Runner:
         self.sigs: SignatureSet | None = None
         self.pool: ProcessPoolExecutor | None = None
         self.workers = 1
-        self.futures: deque[tuple[Future[list[Payload | None]], list[File]]] = deque()
+        self.futures: deque[tuple[Future[list[str | None]], list[File]]] = deque()
 
     def signatures(self) -> SignatureSet:
         if self.sigs is None:
@@ -154,10 +155,10 @@ class Runner:
             chunk = [self.pending.popleft() for _ in range(min(size, len(self.pending)))]
             self.futures.append((self.pool.submit(_scan_chunk, chunk), chunk))
 
-    def _take(self, future: Future[list[Payload | None]], chunk: list[File]) -> None:
+    def _take(self, future: Future[list[str | None]], chunk: list[File]) -> None:
         for (absolute, rel, _suffix), payload in zip(chunk, future.result(), strict=True):
             if payload is not None:  # (a file scanned holds no cached outcome: nothing to forget when it is empty)
-                self.results[absolute] = outcome_from(payload, rel)
+                self.results[absolute] = decode(payload, rel)
                 if self.cache is not None:
                     self.cache.put(absolute, payload)
         if self.report is not None:
@@ -176,6 +177,6 @@ class Runner:
             if not is_empty(outcome):  # only files with something to say are kept in memory: flat memory on big trees
                 self.results[absolute] = outcome
                 if cache is not None:
-                    cache.put(absolute, outcome_to(outcome))
+                    cache.put(absolute, encode(outcome))
         if self.report is not None:
             self.report.tick(count)
