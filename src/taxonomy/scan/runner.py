@@ -87,7 +87,9 @@ class Runner:
         self.sigs: SignatureSet | None = None
         self.pool: ProcessPoolExecutor | None = None
         self.workers = 1
-        self.futures: deque[tuple[Future[list[str | None]], list[File]]] = deque()
+        self.running: dict[Future[list[str | None]], tuple[int, list[File]]] = {}  # -> chunk number, chunk
+        self.chunks = 0
+        self.found: dict[int, list[tuple[str, FileOutcome]]] = {}  # chunk number -> its outcomes worth keeping
 
     def signatures(self) -> SignatureSet:
         if self.sigs is None:
@@ -111,11 +113,15 @@ class Runner:
         if self.pool is None:
             self._scan_here()
         else:
-            while self.pending or self.futures:
+            from concurrent.futures import FIRST_COMPLETED, wait
+
+            while self.pending or self.running:
                 self._feed(final=True)
-                if self.futures:
-                    self._take(*self.futures.popleft())
+                if self.running:
+                    wait(self.running, return_when=FIRST_COMPLETED)
             self.pool.shutdown()
+            for number in sorted(self.found):  # in the order the files were added, whatever order chunks ended in
+                self.results.update(self.found[number])
         if self.report is not None:
             self.report.done()
         return self.results
@@ -138,14 +144,14 @@ class Runner:
         return True
 
     def _feed(self, final: bool) -> None:
-        """Collect finished chunks (in order), then submit more while few are in flight. During the walk, chunks of
-        `_CHUNK`; at the end, the rest in shrinking chunks (a file that passes the prefilter costs a thousand that
-        do not, and they cluster: big chunks at the end would leave one core idle)."""
+        """Collect the chunks done, then submit more while few are running (a few queued per worker: any that
+        finishes makes room, so no worker waits on a slow chunk of the other). During the walk, chunks of `_CHUNK`;
+        at the end, the rest in shrinking chunks (a file that passes the prefilter costs a thousand that do not, and
+        they cluster: big chunks at the end would leave one core idle)."""
         assert self.pool is not None
-        while self.futures and self.futures[0][0].done():
-            self._take(*self.futures.popleft())
-        limit = 2 * self.workers if final else 3 * self.workers
-        while self.pending and len(self.futures) < limit:
+        for future in [future for future in self.running if future.done()]:
+            self._take(future, *self.running.pop(future))
+        while self.pending and len(self.running) < 2 * self.workers:
             if final:
                 size = max(_MIN_CHUNK, min(_CHUNK, len(self.pending) // (4 * self.workers)))
             elif len(self.pending) >= _CHUNK:
@@ -153,14 +159,18 @@ class Runner:
             else:
                 return
             chunk = [self.pending.popleft() for _ in range(min(size, len(self.pending)))]
-            self.futures.append((self.pool.submit(_scan_chunk, chunk), chunk))
+            self.running[self.pool.submit(_scan_chunk, chunk)] = (self.chunks, chunk)
+            self.chunks += 1
 
-    def _take(self, future: Future[list[str | None]], chunk: list[File]) -> None:
+    def _take(self, future: Future[list[str | None]], number: int, chunk: list[File]) -> None:
+        found = []
         for (absolute, rel, _suffix), payload in zip(chunk, future.result(), strict=True):
             if payload is not None:  # (a file scanned holds no cached outcome: nothing to forget when it is empty)
-                self.results[absolute] = decode(payload, rel)
+                found.append((absolute, decode(payload, rel)))
                 if self.cache is not None:
                     self.cache.put(absolute, payload)
+        if found:
+            self.found[number] = found
         if self.report is not None:
             self.report.tick(len(chunk))
 
