@@ -95,17 +95,27 @@ def _scan(
             cache.save(scanned)
             return _result(root, found_skipped, remembered)
     files = [file for folder in seen for file in folder.files]
-    runner = runner or _runner(settings, jobs, cache, progress)
+    del seen
+    remembered = _outcomes(files, todo, runner or _runner(settings, jobs, cache, progress), cache, settings)
+    if cache is not None:  # (the outcomes are gone by now: the cache's peak memory does not add to theirs)
+        cache.remember(remembered)
+        cache.save(scanned)
+    return _result(root, found_skipped, remembered)
+
+
+def _outcomes(
+    files: list[File], todo: list[File], runner: Runner, cache: ScanCache | None, settings: ScanSettings
+) -> Remembered:
+    """The cached outcomes and the scanned ones, their constants resolved: what the files hold."""
+    from taxonomy.scan.cache import Remembered
+    from taxonomy.scan.constants import constant_table, resolve, second_pass
+
     outcomes: dict[str, FileOutcome] = {}
     if cache is not None:
         outcomes, again = cache.outcomes()  # the cached ones first, then the scanned ones, each in walk order
         todo.extend(again)
     runner.add(todo)
     outcomes.update(runner.finish())
-
-    from taxonomy.scan.cache import Remembered
-    from taxonomy.scan.constants import constant_table, resolve, second_pass
-
     table = constant_table(outcomes.values())
     if runner.total or cache is None:  # else nothing changed: the constants of the last run still hold
         second_pass(files, outcomes, table, settings, cache)
@@ -123,11 +133,7 @@ def _scan(
     suppressions.sort(key=lambda s: (s.file, s.line))
     parsed = sum(1 for o in outcomes.values() if o.parsed)
     languages = sorted({SUFFIXES[suffix][0] for suffix in {suffix for _a, _r, suffix in files}})
-    remembered = Remembered(sites, skipped, suppressions, parsed, len(files), languages)
-    if cache is not None:
-        cache.remember(remembered)
-        cache.save(scanned)
-    return _result(root, found_skipped, remembered)
+    return Remembered(sites, skipped, suppressions, parsed, len(files), languages)
 
 
 def _runner(settings: ScanSettings, jobs: int | None, cache: ScanCache | None, progress: bool) -> Runner:

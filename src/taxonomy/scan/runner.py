@@ -121,10 +121,11 @@ class Runner:
                     wait(self.running, return_when=FIRST_COMPLETED)
             self.pool.shutdown()
             for number in sorted(self.found):  # in the order the files were added, whatever order chunks ended in
-                self.results.update(self.found[number])
+                self.results.update(self.found.pop(number))
         if self.report is not None:
             self.report.done()
-        return self.results
+        results, self.results = self.results, {}  # the caller's now: gone when it is done with them
+        return results
 
     def _start(self) -> bool:
         """Start the workers once the scan is big enough to be worth them (or `jobs` asks for them)."""
