@@ -17,8 +17,10 @@ Only the header and the index are read up front; an outcome line is parsed when 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import stat
 import zlib
 from array import array
 from collections.abc import Iterator
@@ -405,8 +407,8 @@ class ScanCache:
         return _dump(dict(list(results.items())[-_RESULTS_KEPT:]))
 
     def _write(self, parts: list[bytes], more: Iterator[bytes]) -> None:
-        """To a new file beside the old one, then in its place: a reader sees the old cache or the new one. Not
-        synced to disk: a cache that a crash cuts short is ignored (every section is checked)."""
+        """Like `atomic.write_atomic` (a new file beside the old one, flushed to disk, then renamed over it: a reader
+        or a crash finds the old cache or the new one), but written piece by piece: no copy of the whole in memory."""
         folder = self.path.parent
         temporary = folder / f".{self.path.name}.{os.getpid()}.tmp"
         try:
@@ -422,12 +424,23 @@ class ScanCache:
                     out.write(part)
                 for part in more:
                     out.write(part)
+                out.flush()
+                os.fsync(out.fileno())
             if self._handle is not None:  # done reading the old file (Windows cannot replace a file open for reading)
                 self._handle.close()
                 self._handle = None
+            with contextlib.suppress(OSError):
+                os.chmod(temporary, stat.S_IMODE(self.path.stat().st_mode))  # keep the old file's permissions
             os.replace(temporary, self.path)
+            with contextlib.suppress(OSError):
+                folder_fd = os.open(folder, os.O_RDONLY)
+                try:
+                    os.fsync(folder_fd)
+                finally:
+                    os.close(folder_fd)
         except OSError:
-            temporary.unlink(missing_ok=True)  # a read-only checkout still scans; it just cannot remember
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)  # a read-only checkout still scans; it just cannot remember
 
     def _merge(
         self, old: dict[str, list[Any]], fresh: dict[str, list[Any]], prefixes: tuple[str, ...], *, folder_like: bool
