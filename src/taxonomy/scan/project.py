@@ -76,27 +76,32 @@ def _scan(
                    suffixes=suffixes, memo=memo, stat=cache is not None)  # fmt: skip
     seen: list[Folder] = []
     todo: list[File] = []  # until there are enough for the runner (most warm runs never need it)
-    runner = None
-    for folder in folders:
-        seen.append(folder)
-        if cache is None:
-            todo.extend(folder.files)
-        else:
-            misses = cache.check(folder)
-            if misses:
-                todo.extend(folder.files[index] for index in misses)
-        if len(todo) >= 64:
-            runner = runner or _runner(settings, jobs, cache, progress)
-            runner.add(todo)
-            todo = []
-    if cache is not None and runner is None and not todo:
-        remembered = cache.recall()
-        if remembered is not None:  # nothing changed since the last scan of these paths
-            cache.save(scanned)
-            return _result(root, found_skipped, remembered)
-    files = [file for folder in seen for file in folder.files]
-    del seen
-    remembered = _outcomes(files, todo, runner or _runner(settings, jobs, cache, progress), cache, settings)
+    runner: Runner | None = None
+    try:
+        for folder in folders:
+            seen.append(folder)
+            if cache is None:
+                todo.extend(folder.files)
+            else:
+                misses = cache.check(folder)
+                if misses:
+                    todo.extend(folder.files[index] for index in misses)
+            if len(todo) >= 64:
+                runner = runner or _runner(settings, jobs, cache, progress)
+                runner.add(todo)
+                todo = []
+        if cache is not None and runner is None and not todo:
+            remembered = cache.recall()
+            if remembered is not None:  # nothing changed since the last scan of these paths
+                cache.save(scanned)
+                return _result(root, found_skipped, remembered)
+        files = [file for folder in seen for file in folder.files]
+        del seen
+        runner = runner or _runner(settings, jobs, cache, progress)
+        remembered = _outcomes(files, todo, runner, cache, settings)
+    finally:
+        if runner is not None:
+            runner.close()  # (after an error: workers must not go on with work nobody will collect)
     if cache is not None:  # (the outcomes are gone by now: the cache's peak memory does not add to theirs)
         cache.remember(remembered)
         cache.save(scanned)

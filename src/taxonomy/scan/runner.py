@@ -1,7 +1,7 @@
 """Scanning the files a walk hands over: in this process for a small scan (or `jobs` 1), else in worker processes
 started (forked) as soon as there is enough work and fed chunk by chunk while the walk goes on, so both cores are
-busy from the start and finish together. Workers send back plain data (cheap to pickle), nothing for the many files
-with nothing in them; only files with something to say are kept: flat memory on big trees.
+busy from the start and finish together. Workers send back each outcome as JSON text (cheap to send and to keep),
+nothing for the many files with nothing in them; only files with something to say are kept: flat memory on big trees.
 """
 
 from __future__ import annotations
@@ -119,13 +119,19 @@ class Runner:
                 self._feed(final=True)
                 if self.running:
                     wait(self.running, return_when=FIRST_COMPLETED)
-            self.pool.shutdown()
+            self.close()
             for number in sorted(self.found):  # in the order the files were added, whatever order chunks ended in
                 self.results.update(self.found.pop(number))
         if self.report is not None:
             self.report.done()
         results, self.results = self.results, {}  # the caller's now: gone when it is done with them
         return results
+
+    def close(self) -> None:
+        """Stop the workers (after an error: `finish` stops them otherwise), dropping the work not started."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
     def _start(self) -> bool:
         """Start the workers once the scan is big enough to be worth them (or `jobs` asks for them)."""
