@@ -229,3 +229,17 @@ def test_a_named_file_that_loses_its_call_sites(tmp_path: Path) -> None:
     assert [s.name for s in scan_paths([path], config, root=tmp_path).call_sites] == []
     edit(path, call("y"))
     assert [s.name for s in scan_paths([path], config).call_sites] == ["y"]
+
+
+def test_constants_of_other_files_with_workers(tmp_path: Path) -> None:
+    """The constants pass runs in the workers when there are some: same names as in one process."""
+    write(tmp_path / "src" / "events.ts", 'export const Ev = { SIGNED_UP: "signed_up" };\n')
+    write(tmp_path / "app" / "Events.kt", 'object Events { const val VIEWED = "viewed" }\n')
+    for index in range(450):
+        write(tmp_path / "src" / f"p{index}.ts", "// filler\n")
+    write(tmp_path / "src" / "use.ts", 'import { Ev } from "./events";\nbraze.logCustomEvent(Ev.SIGNED_UP);\n')
+    write(tmp_path / "app" / "Use.kt", "fun f() { Braze.getInstance(ctx).logCustomEvent(Events.VIEWED) }\n")
+    two = scan_paths([tmp_path], Config(root=tmp_path), use_cache=False, jobs=2)
+    one = scan_paths([tmp_path], Config(root=tmp_path), use_cache=False, jobs=1)
+    assert [(s.file, s.name) for s in two.call_sites] == [("app/Use.kt", "viewed"), ("src/use.ts", "signed_up")]
+    assert two.call_sites == one.call_sites

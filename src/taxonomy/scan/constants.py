@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from taxonomy.scan.languages import FAMILIES, SUFFIXES
@@ -88,9 +89,9 @@ def second_pass(
     table: dict[str, dict[str, Value]],
     settings: ScanSettings,
     cache: ScanCache | None,
+    constants_of: Callable[[str, bytes], dict[str, Value]],
 ) -> None:
-    from taxonomy.scan.languages import adapter_for
-
+    """`constants_of(adapter spec, source)`: the constants a file defines (see runner.Runner.constants)."""
     missing = _missing(outcomes.items(), table)
     if not missing:
         return
@@ -113,7 +114,7 @@ def second_pass(
                     data = handle.read(settings.max_size + 1)
             if len(data) > settings.max_size:
                 return
-            constants = adapter_for(spec).constants(data)
+            constants = constants_of(spec, data)
         except (OSError, ValueError, RecursionError):
             return
         target = table.setdefault(family, {})

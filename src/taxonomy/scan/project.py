@@ -123,7 +123,7 @@ def _outcomes(
     outcomes.update(runner.finish())
     table = constant_table(outcomes.values())
     if runner.total or cache is None:  # else nothing changed: the constants of the last run still hold
-        second_pass(files, outcomes, table, settings, cache)
+        second_pass(files, outcomes, table, settings, cache, runner.constants)
     sites: list[CallSite] = []
     skipped: list[Skipped] = []
     suppressions: list[Suppressed] = []

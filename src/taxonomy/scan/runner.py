@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from taxonomy.scan.cache import File
 from taxonomy.scan.languages import SUFFIXES
 from taxonomy.scan.payload import decode, encode
+from taxonomy.scan.records import Value
 from taxonomy.scan.scanner import FileOutcome, is_empty, scan_file
 from taxonomy.scan.settings import ScanSettings
 
@@ -72,6 +73,13 @@ def _scan_chunk(chunk: list[File]) -> list[str | None]:
     return out
 
 
+def _constants(spec: str, source: bytes) -> dict[str, Value]:
+    from taxonomy.scan.languages import adapter_for
+
+    constants: dict[str, Value] = adapter_for(spec).constants(source)
+    return constants
+
+
 class Runner:
     """`add` files as the walk finds them; `finish` returns the outcomes worth keeping (absolute path -> outcome,
     in the order the files were added)."""
@@ -119,7 +127,6 @@ class Runner:
                 self._feed(final=True)
                 if self.running:
                     wait(self.running, return_when=FIRST_COMPLETED)
-            self.close()
             for number in sorted(self.found):  # in the order the files were added, whatever order chunks ended in
                 self.results.update(self.found.pop(number))
         if self.report is not None:
@@ -127,8 +134,15 @@ class Runner:
         results, self.results = self.results, {}  # the caller's now: gone when it is done with them
         return results
 
+    def constants(self, spec: str, source: bytes) -> dict[str, Value]:
+        """The constants a file defines: in a worker when there are some (their parsers are loaded already; this
+        process need not load them just for the few files the constants pass reads), else here."""
+        if self.pool is None:
+            return _constants(spec, source)
+        return self.pool.submit(_constants, spec, source).result()
+
     def close(self) -> None:
-        """Stop the workers (after an error: `finish` stops them otherwise), dropping the work not started."""
+        """Stop the workers (after the constants pass, or after an error: then dropping the work not started)."""
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
