@@ -7,8 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from taxonomy.errors import TaxonomyError
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -47,6 +45,8 @@ def rules_dir() -> Path:
 @functools.cache
 def load_rule_pack(relative: str) -> Any:
     """A YAML file under rules/, e.g. `braze.yaml` or `warehouses/snowflake.yaml` (parsed once per process)."""
+    import yaml  # here, not at the top: a warm `taxonomy scan` reads no rule pack at all
+
     path = rules_dir() / relative
     try:
         with path.open("rb") as handle:

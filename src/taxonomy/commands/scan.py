@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING, Any
 
 from taxonomy.config import load_config
+
+if TYPE_CHECKING:
+    from taxonomy.scan.records import CallSite, ScanResult
 
 
 def scan(paths: tuple[str, ...], fmt: str, output_file: str | None, config_path: str | None, no_cache: bool,
@@ -14,7 +18,7 @@ def scan(paths: tuple[str, ...], fmt: str, output_file: str | None, config_path:
 
     config = load_config(config_path)
     result = scan_paths(list(paths), config, use_cache=False if no_cache else None, jobs=jobs, progress=True)
-    text = json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else render_text(result)
+    text = json_text(result) + "\n" if fmt == "json" else render_text(result)
     if output_file:
         from taxonomy.atomic import write_atomic
 
@@ -23,6 +27,69 @@ def scan(paths: tuple[str, ...], fmt: str, output_file: str | None, config_path:
         sys.stdout.write(text)
         sys.stdout.flush()
     return 0
+
+
+def json_text(result: ScanResult) -> str:
+    """`json.dumps(result.to_json(), indent=2, ensure_ascii=False)`, to the byte, several times faster: with an
+    indent, the json module leaves its C encoder for a Python one, and a scan's output has thousands of sites."""
+    empty = type(result)(result.root, (), result.skipped).to_json()
+    known = list(empty) == ["version", "call_sites", "skipped"] and empty["call_sites"] == []
+    if not known or not result.call_sites or list(result.call_sites[0].to_json()) != _SITE_KEYS:
+        return pretty_json(result.to_json())  # not the shape the template below knows: the general way
+    head, tail = pretty_json(empty).split('"call_sites": [],', 1)
+    return "".join([head, '"call_sites": [\n    ', ",\n    ".join(map(_site_json, result.call_sites)), "\n  ],", tail])
+
+
+_SITE_KEYS = ["file", "line", "column", "language", "sdk", "kind", "op", "name", "expr", "properties", "via"]
+_SITE = "{" + ",".join(f'\n      "{key}": %s' for key in _SITE_KEYS) + "\n    }"
+
+
+def _site_json(site: CallSite) -> str:
+    file, line, column, name, expr, via = site.file, site.line, site.column, site.name, site.expr, site.via
+    texts = (site.language, site.sdk, site.kind, site.op)
+    if not (type(file) is str and type(line) is int and type(column) is int and all(type(t) is str for t in texts)):
+        return pretty_json(site.to_json(), 2)  # not the types the fast way below knows
+    string = _string
+    language, sdk, kind, op = texts
+    return _SITE % (string(file), line, column, string(language), string(sdk), string(kind), string(op),
+                    "null" if name is None else _scalar(name), "null" if expr is None else _scalar(expr),
+                    pretty_json(list(site.properties), 3) if site.properties else "[]",
+                    "null" if via is None else _scalar(via))  # fmt: skip
+
+
+def _scalar(value: Any) -> str:
+    return _string(value) if type(value) is str else pretty_json(value, 3)
+
+
+def pretty_json(value: Any, level: int = 0) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)`, to the byte, several times faster: with an indent, the
+    json module leaves its C encoder for a Python one, and a scan's output has thousands of small objects."""
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is dict or kind is list or kind is tuple:
+        if not value:
+            return "{}" if kind is dict else "[]"
+        inner = "\n" + "  " * (level + 1)
+        deeper = level + 1
+        if kind is dict:
+            items = [(_string(k) if type(k) is str else _key(k)) + ": " + (_string(v) if type(v) is str
+                     else pretty_json(v, deeper)) for k, v in value.items()]  # fmt: skip
+            return "{" + inner + ("," + inner).join(items) + "\n" + "  " * level + "}"
+        items = [_string(v) if type(v) is str else pretty_json(v, deeper) for v in value]
+        return "[" + inner + ("," + inner).join(items) + "\n" + "  " * level + "]"
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    return json.dumps(value)  # floats, booleans, and what json.dumps itself would refuse
+
+
+def _key(key: Any) -> str:
+    return json.dumps({key: 0})[1:-4]  # json's own spelling of a non-string key
+
+
+_string = json.encoder.encode_basestring  # what json.dumps uses for strings with ensure_ascii=False
 
 
 def render_text(result: object) -> str:

@@ -64,16 +64,18 @@ def parse_size(value: Any, where: str) -> int:
 
 
 def load_settings(config: Config) -> ScanSettings:
-    from taxonomy.fuzzy import did_you_mean
-
     table = config.section("scan")
     for key in table:
         if key not in KEYS:
+            from taxonomy.fuzzy import did_you_mean
+
             raise TaxonomyError(f"{_where(config, key)}: unknown setting{did_you_mean(key, KEYS)}")
     packs = _strings(config, table, "packs")
-    known_packs = available_packs()
+    known_packs = available_packs() if packs else ()
     for pack in packs:
         if pack not in known_packs:
+            from taxonomy.fuzzy import did_you_mean
+
             raise TaxonomyError(f"{_where(config, 'packs')}: no pack {pack!r}{did_you_mean(pack, known_packs)}")
     wrappers_raw = table.get("wrappers", [])
     if not isinstance(wrappers_raw, list):
@@ -101,7 +103,6 @@ def load_settings(config: Config) -> ScanSettings:
 
 def _wrapper(config: Config, index: int, raw: Any) -> Signature:
     """`[[scan.wrappers]]`: receiver, method, kind, op and the argument roles, written flat for convenience."""
-    from taxonomy.fuzzy import did_you_mean
     from taxonomy.scan.languages import LANGUAGE_NAMES
 
     where = _where(config, f"wrappers[{index}]")
@@ -109,6 +110,8 @@ def _wrapper(config: Config, index: int, raw: Any) -> Signature:
         raise TaxonomyError(f"{where} must be a table")
     for key in raw:
         if key not in WRAPPER_KEYS:
+            from taxonomy.fuzzy import did_you_mean
+
             raise TaxonomyError(f"{where}: unknown key `{key}`{did_you_mean(key, WRAPPER_KEYS)}")
     call = {k: v for k, v in raw.items() if k not in _ROLES}
     args = dict(raw.get("args", {}))

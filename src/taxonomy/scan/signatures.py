@@ -267,20 +267,33 @@ def anchors(needles: Iterable[bytes], min_len: int = 6) -> tuple[bytes, ...]:
 
     The prefilter asks "does the file contain any anchor?" (one fast memchr-based scan per anchor), and only then
     "which needle?"; fewer scans of every file's bytes is what makes the prefilter cheap.
+
+    Each round takes the substring (of `min_len` bytes or more) in most of the needles not yet covered, the shortest
+    such, the greatest on a tie; when none is in two, the longest needle left. Only `min_len`-byte substrings need
+    counting: a longer one is in no more needles than its own first `min_len` bytes (and a needle shorter than
+    `min_len` only stands for itself).
     """
     remaining = {n for n in needles if n}
+    grams = {n: {n[i : i + min_len] for i in range(len(n) - min_len + 1)} for n in remaining}
+    counts: dict[bytes, int] = {}
+    for found in grams.values():
+        for gram in found:
+            counts[gram] = counts.get(gram, 0) + 1
     chosen: list[bytes] = []
     while remaining:
-        counts: dict[bytes, int] = {}
-        for needle in remaining:
-            subs = {
-                needle[i : i + size] for size in range(min_len, len(needle) + 1) for i in range(len(needle) - size + 1)
-            }
-            for sub in subs or {needle}:
-                counts[sub] = counts.get(sub, 0) + 1
-        best = max(counts, key=lambda sub: (counts[sub], -len(sub) if counts[sub] > 1 else len(sub), sub))
+        top = max(counts.values(), default=0)
+        if top > 1:
+            best = max(gram for gram, count in counts.items() if count == top)
+        else:
+            best = max(remaining, key=lambda needle: (len(needle), needle))
         chosen.append(best)
-        remaining = {n for n in remaining if best not in n}
+        for needle in [n for n in remaining if best in n]:
+            remaining.discard(needle)
+            for gram in grams[needle]:
+                if counts[gram] > 1:
+                    counts[gram] -= 1
+                else:
+                    del counts[gram]
     return tuple(sorted(chosen))
 
 

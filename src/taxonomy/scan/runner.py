@@ -1,0 +1,213 @@
+"""Scanning the files a walk hands over: in this process for a small scan (or `jobs` 1), else in worker processes
+started (forked) as soon as there is enough work and fed chunk by chunk while the walk goes on, so both cores are
+busy from the start and finish together. Workers send back each outcome as JSON text (cheap to send and to keep),
+nothing for the many files with nothing in them; only files with something to say are kept: flat memory on big trees.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections import deque
+from typing import TYPE_CHECKING
+
+from taxonomy.scan.cache import File
+from taxonomy.scan.languages import SUFFIXES
+from taxonomy.scan.payload import decode, encode
+from taxonomy.scan.records import Value
+from taxonomy.scan.scanner import FileOutcome, is_empty, scan_file
+from taxonomy.scan.settings import ScanSettings
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from taxonomy.scan.cache import ScanCache
+    from taxonomy.scan.signatures import SignatureSet
+
+PARALLEL_MIN_FILES = 400  # below this, starting workers costs more than it saves
+_CHUNK = 128  # files per task while the walk goes on; smaller ones at the end, so both cores finish together
+_MIN_CHUNK = 8
+
+
+class _Progress:
+    """`scanning 1200/20000 files` on stderr, redrawn at most ten times a second; only on a terminal."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.count = 0
+        self.last = 0.0
+        self.enabled = sys.stderr.isatty()
+
+    def tick(self, number: int) -> None:
+        self.count += number
+        now = time.monotonic()
+        if self.enabled and now - self.last > 0.1:
+            self.last = now
+            sys.stderr.write(f"\rscanning {self.count}/{self.total} files")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.last:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+_worker: tuple[SignatureSet, int] | None = None  # a worker process's signatures and size limit, set once
+
+
+def _init_worker(sigs: SignatureSet, max_size: int) -> None:
+    global _worker
+    _worker = (sigs, max_size)
+
+
+def _scan_chunk(chunk: list[File]) -> list[str | None]:
+    """In a worker: plain data back (cheap to send), None for the many files with nothing in them."""
+    assert _worker is not None
+    sigs, max_size = _worker
+    out: list[str | None] = []
+    for absolute, rel, suffix in chunk:
+        language, adapter = SUFFIXES[suffix]
+        outcome = scan_file(absolute, rel, language, adapter, sigs, max_size)
+        out.append(None if is_empty(outcome) else encode(outcome))
+    return out
+
+
+def _constants(spec: str, source: bytes) -> dict[str, Value]:
+    from taxonomy.scan.languages import adapter_for
+
+    constants: dict[str, Value] = adapter_for(spec).constants(source)
+    return constants
+
+
+class Runner:
+    """`add` files as the walk finds them; `finish` returns the outcomes worth keeping (absolute path -> outcome,
+    in the order the files were added)."""
+
+    def __init__(self, settings: ScanSettings, jobs: int, cache: ScanCache | None, progress: bool) -> None:
+        self.settings = settings
+        self.jobs = jobs
+        self.cache = cache
+        self.report = _Progress() if progress else None
+        self.total = 0
+        self.pending: deque[File] = deque()
+        self.results: dict[str, FileOutcome] = {}
+        self.sigs: SignatureSet | None = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.workers = 1
+        self.running: dict[Future[list[str | None]], tuple[int, list[File]]] = {}  # -> chunk number, chunk
+        self.chunks = 0
+        self.found: dict[int, list[tuple[str, FileOutcome]]] = {}  # chunk number -> its outcomes worth keeping
+
+    def signatures(self) -> SignatureSet:
+        if self.sigs is None:
+            from taxonomy.scan.signatures import build
+
+            self.sigs = build(self.settings.packs, self.settings.wrappers)
+        return self.sigs
+
+    def add(self, files: list[File]) -> None:
+        self.total += len(files)
+        self.pending.extend(files)
+        if self.report is not None:
+            self.report.total = self.total
+        if self.pool is None and not self._start():
+            if self.jobs == 1 and len(self.pending) >= _CHUNK:
+                self._scan_here()
+            return
+        self._feed(final=False)
+
+    def finish(self) -> dict[str, FileOutcome]:
+        if self.pool is None:
+            self._scan_here()
+        else:
+            from concurrent.futures import FIRST_COMPLETED, wait
+
+            while self.pending or self.running:
+                self._feed(final=True)
+                if self.running:
+                    wait(self.running, return_when=FIRST_COMPLETED)
+            for number in sorted(self.found):  # in the order the files were added, whatever order chunks ended in
+                self.results.update(self.found.pop(number))
+        if self.report is not None:
+            self.report.done()
+        results, self.results = self.results, {}  # the caller's now: gone when it is done with them
+        return results
+
+    def constants(self, spec: str, source: bytes) -> dict[str, Value]:
+        """The constants a file defines: in a worker when there are some (their parsers are loaded already; this
+        process need not load them just for the few files the constants pass reads), else here."""
+        if self.pool is None:
+            return _constants(spec, source)
+        return self.pool.submit(_constants, spec, source).result()
+
+    def close(self) -> None:
+        """Stop the workers (after the constants pass, or after an error: then dropping the work not started)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    def _start(self) -> bool:
+        """Start the workers once the scan is big enough to be worth them (or `jobs` asks for them)."""
+        if self.jobs == 1 or (not self.jobs and len(self.pending) < PARALLEL_MIN_FILES):
+            return False
+        workers = self.jobs or min(os.cpu_count() or 1, 8)
+        if workers <= 1:
+            return False
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self.workers = workers
+        context = multiprocessing.get_context(method)
+        initargs = (self.signatures(), self.settings.max_size)  # built before the fork: workers inherit it
+        self.pool = ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=initargs)
+        return True
+
+    def _feed(self, final: bool) -> None:
+        """Collect the chunks done, then submit more while few are running (a few queued per worker: any that
+        finishes makes room, so no worker waits on a slow chunk of the other). During the walk, chunks of `_CHUNK`;
+        at the end, the rest in shrinking chunks (a file that passes the prefilter costs a thousand that do not, and
+        they cluster: big chunks at the end would leave one core idle)."""
+        assert self.pool is not None
+        for future in [future for future in self.running if future.done()]:
+            self._take(future, *self.running.pop(future))
+        while self.pending and len(self.running) < 2 * self.workers:
+            if final:
+                size = max(_MIN_CHUNK, min(_CHUNK, len(self.pending) // (4 * self.workers)))
+            elif len(self.pending) >= _CHUNK:
+                size = _CHUNK
+            else:
+                return
+            chunk = [self.pending.popleft() for _ in range(min(size, len(self.pending)))]
+            self.running[self.pool.submit(_scan_chunk, chunk)] = (self.chunks, chunk)
+            self.chunks += 1
+
+    def _take(self, future: Future[list[str | None]], number: int, chunk: list[File]) -> None:
+        found = []
+        for (absolute, rel, _suffix), payload in zip(chunk, future.result(), strict=True):
+            if payload is not None:  # (a file scanned holds no cached outcome: nothing to forget when it is empty)
+                found.append((absolute, decode(payload, rel)))
+                if self.cache is not None:
+                    self.cache.put(absolute, payload)
+        if found:
+            self.found[number] = found
+        if self.report is not None:
+            self.report.tick(len(chunk))
+
+    def _scan_here(self) -> None:
+        if not self.pending:
+            return
+        sigs, max_size = self.signatures(), self.settings.max_size
+        cache = self.cache
+        count = len(self.pending)
+        while self.pending:
+            absolute, rel, suffix = self.pending.popleft()
+            language, adapter = SUFFIXES[suffix]
+            outcome = scan_file(absolute, rel, language, adapter, sigs, max_size)
+            if not is_empty(outcome):  # only files with something to say are kept in memory: flat memory on big trees
+                self.results[absolute] = outcome
+                if cache is not None:
+                    cache.put(absolute, encode(outcome))
+        if self.report is not None:
+            self.report.tick(count)

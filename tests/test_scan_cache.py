@@ -1,0 +1,245 @@
+"""The scan cache: what changes invalidate, corrupt files, the remembered result; and the fast paths that must give
+exactly what the slow ones give (.gitignore matching, anchors, pretty JSON)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from collections.abc import Iterable
+from pathlib import Path
+
+import pathspec
+import pytest
+from conftest import write
+
+from taxonomy.commands.scan import json_text, pretty_json
+from taxonomy.config import Config
+from taxonomy.scan import scan_paths
+from taxonomy.scan.discover import Rules
+from taxonomy.scan.records import CallSite, ScanResult, Skipped
+from taxonomy.scan.signatures import anchors
+
+
+def names(path: Path, **kwargs: object) -> list[tuple[str, str | None]]:
+    result = scan_paths([path], Config(root=path), **kwargs)  # type: ignore[arg-type]
+    return [(s.file, s.name) for s in result.call_sites]
+
+
+def call(name: str) -> str:
+    return f'braze.logCustomEvent("{name}");\n'
+
+
+def cache_file(root: Path) -> Path:
+    (found,) = (root / ".taxonomy-cache").glob("scan-*.json")
+    return found
+
+
+def edit(path: Path, text: str) -> None:
+    """New content and a new modification time (a second later: coarse file systems still see it)."""
+    info = path.stat()
+    path.write_text(text)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+
+
+def test_changed_added_and_removed_files_and_folders(tmp_path: Path) -> None:
+    write(tmp_path / "a" / "one.js", call("one"))
+    write(tmp_path / "a" / "two.js", call("two"))
+    write(tmp_path / "b" / "three.js", call("three"))
+    first = names(tmp_path)
+    assert first == [("a/one.js", "one"), ("a/two.js", "two"), ("b/three.js", "three")]
+    assert names(tmp_path) == first  # unchanged: the remembered result
+    edit(tmp_path / "a" / "two.js", call("deux"))
+    write(tmp_path / "a" / "four.js", call("four"))
+    write(tmp_path / "c" / "five.js", call("five"))
+    (tmp_path / "b" / "three.js").unlink()
+    (tmp_path / "b").rmdir()
+    expected = [("a/four.js", "four"), ("a/one.js", "one"), ("a/two.js", "deux"), ("c/five.js", "five")]
+    assert names(tmp_path) == expected
+    assert names(tmp_path) == expected
+    (tmp_path / "c" / "five.js").unlink()  # the last file of a folder
+    assert names(tmp_path) == expected[:3]
+    assert names(tmp_path, use_cache=False) == expected[:3]
+
+
+def test_a_file_that_loses_its_call_sites(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.js", call("x"))
+    assert names(tmp_path) == [("a.js", "x")]
+    edit(path, "// nothing here\n")
+    assert names(tmp_path) == []
+    other_root = scan_paths([tmp_path], Config(root=tmp_path), root=tmp_path.parent)  # no remembered result
+    assert other_root.call_sites == ()
+    edit(path, call("y"))
+    assert names(tmp_path) == [("a.js", "y")]
+
+
+def test_scans_of_a_folder_and_of_its_subfolder_share_the_cache(tmp_path: Path) -> None:
+    path = write(tmp_path / "sub" / "a.js", call("old"))
+    write(tmp_path / "b.js", call("b"))
+    config = Config(root=tmp_path)
+    whole = [(s.file, s.name) for s in scan_paths([tmp_path], config).call_sites]
+    assert whole == [("b.js", "b"), ("sub/a.js", "old")]
+    assert [s.name for s in scan_paths([tmp_path / "sub"], config).call_sites] == ["old"]
+    edit(path, call("new"))
+    assert [s.name for s in scan_paths([tmp_path / "sub"], config).call_sites] == ["new"]
+    # The subfolder's record is up to date now; the whole folder's remembered result is not: it must not be used.
+    assert [(s.file, s.name) for s in scan_paths([tmp_path], config).call_sites] == [("b.js", "b"), ("sub/a.js", "new")]
+
+
+def test_a_file_named_on_the_command_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.js", call("old"))
+    config = Config(root=tmp_path)
+    assert [s.name for s in scan_paths([path], config).call_sites] == ["old"]
+    assert [s.name for s in scan_paths([path], config).call_sites] == ["old"]
+    edit(path, call("new"))
+    assert [s.name for s in scan_paths([path], config).call_sites] == ["new"]
+
+
+def test_gitignore_changes_are_seen(tmp_path: Path) -> None:
+    write(tmp_path / "gen" / "a.js", call("gen"))
+    write(tmp_path / "b.js", call("b"))
+    assert [n for _f, n in names(tmp_path)] == ["b", "gen"]
+    write(tmp_path / ".gitignore", "gen/\n")
+    assert [n for _f, n in names(tmp_path)] == ["b"]
+    write(tmp_path / ".gitignore", "*.js\n!gen/a.js\n")
+    assert [n for _f, n in names(tmp_path)] == ["gen"]
+    (tmp_path / ".gitignore").unlink()
+    assert [n for _f, n in names(tmp_path)] == ["b", "gen"]
+
+
+def test_workers_and_the_cache_agree(tmp_path: Path) -> None:
+    for index in range(500):
+        write(tmp_path / f"m{index % 9}" / f"f{index}.ts", call(f"e{index}") if index % 5 == 0 else "// x\n")
+    cold = scan_paths([tmp_path], Config(root=tmp_path), jobs=2)
+    edit(tmp_path / "m0" / "f0.ts", call("changed"))
+    warm = scan_paths([tmp_path], Config(root=tmp_path), jobs=2)
+    assert len(cold.call_sites) == len(warm.call_sites) == 100
+    assert {s.name for s in warm.call_sites} - {s.name for s in cold.call_sites} == {"changed"}
+    assert scan_paths([tmp_path], Config(root=tmp_path), use_cache=False, jobs=1).call_sites == warm.call_sites
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"",
+        lambda data: b"\x00\xff garbage",
+        lambda data: data[: len(data) // 2],
+        lambda data: data[:-1],
+        lambda data: data.replace(b'"folders"', b'"folderz"', 1),
+        lambda data: data.split(b"\n", 1)[0] + b"\n" + b"x" * (len(data.split(b"\n", 1)[1])),
+        lambda data: json.dumps({"key": 1}).encode() + b"\n",
+        lambda data: b'{"key": "k", "sizes": [-5, 2]}\n{}',
+        lambda data: data.split(b"\n", 1)[0] + b"\n",
+    ],
+)
+def test_a_corrupt_cache_is_ignored(tmp_path: Path, damage: object) -> None:
+    write(tmp_path / "a" / "one.js", call("one"))
+    write(tmp_path / "a" / "two.ts", "const E = 'two';\nbraze.logCustomEvent(E);\n")
+    expected = names(tmp_path)
+    path = cache_file(tmp_path)
+    path.write_bytes(damage(path.read_bytes()))  # type: ignore[operator]
+    assert names(tmp_path) == expected
+    assert names(tmp_path) == expected
+
+
+def _damage_outcomes(path: Path, outcomes: bytes) -> None:
+    """Keep the header and the index; results that do not parse; these outcome lines."""
+    header, rest = path.read_bytes().split(b"\n", 1)
+    sizes = json.loads(header)["sizes"]
+    path.write_bytes(header + b"\n" + rest[: sizes[0]] + b"{" + b" " * (sizes[1] - 1) + outcomes)
+
+
+@pytest.mark.parametrize("outcomes", [b"", b"garbage\n\n", b'"x"\t{}\n', b'"' + b"x" * 50 + b"\n\n"])
+def test_unreadable_outcomes_are_scanned_again(tmp_path: Path, outcomes: bytes) -> None:
+    """The index says the files are unchanged, but what they held cannot be read: scan them again."""
+    write(tmp_path / "a.js", call("one"))
+    write(tmp_path / "b" / "c.js", call("two"))
+    expected = names(tmp_path)
+    _damage_outcomes(cache_file(tmp_path), outcomes)
+    assert names(tmp_path) == expected
+    assert names(tmp_path) == expected
+    edit(tmp_path / "a.js", call("uno"))  # now one file changed: the other one's outcome must still be right
+    _damage_outcomes(cache_file(tmp_path), outcomes)
+    assert names(tmp_path) == [("a.js", "uno"), ("b/c.js", "two")]
+    assert names(tmp_path) == [("a.js", "uno"), ("b/c.js", "two")]
+
+
+def _reference_anchors(needles: Iterable[bytes], min_len: int = 6) -> tuple[bytes, ...]:
+    """The plain greedy set cover over every substring (what `anchors` computes faster)."""
+    remaining = {n for n in needles if n}
+    chosen: list[bytes] = []
+    while remaining:
+        counts: dict[bytes, int] = {}
+        for needle in remaining:
+            subs = {needle[i : i + k] for k in range(min_len, len(needle) + 1) for i in range(len(needle) - k + 1)}
+            for sub in subs or {needle}:
+                counts[sub] = counts.get(sub, 0) + 1
+        best = max(counts, key=lambda sub: (counts[sub], -len(sub) if counts[sub] > 1 else len(sub), sub))
+        chosen.append(best)
+        remaining = {n for n in remaining if best not in n}
+    return tuple(sorted(chosen))
+
+
+def test_anchors_are_the_greedy_set_cover() -> None:
+    rng = random.Random(4)
+    for _ in range(300):
+        needles = {bytes(rng.choice(b"abcXY_.") for _ in range(rng.randint(0, 14))) for _ in range(rng.randint(0, 25))}
+        for min_len in (1, 3, 6):
+            assert anchors(needles, min_len) == _reference_anchors(needles, min_len), (needles, min_len)
+
+
+def test_gitignore_rules_match_like_pathspec() -> None:
+    rng = random.Random(5)
+    atoms = ["*", "**", "?", "a", "dist", "*.js", "x.js", "[ab]", "[!a]", "\\#", ".", "d"]
+    paths = ["a", "b", "dist", "x.js", "y.gen.ts", "ab", "#", ".js", "d", "a b", "é", "x\ny.js"]
+    for _ in range(500):
+        lines = []
+        for _ in range(rng.randint(1, 4)):
+            parts = [rng.choice(atoms) for _ in range(rng.randint(1, 3))]
+            line = "/".join(parts) if rng.random() < 0.5 else "".join(parts)
+            lines.append(("!" if rng.random() < 0.2 else "") + line + ("/" if rng.random() < 0.2 else ""))
+        spec, rules = pathspec.GitIgnoreSpec.from_lines(lines), Rules(lines, {})
+        for _ in range(5):
+            here = "".join(rng.choice(paths) + "/" for _ in range(rng.randint(0, 2)))
+            batch = [rng.choice(paths) + ("/" if rng.random() < 0.3 else "") for _ in range(rng.randint(1, 4))]
+            exact = [spec.match_file(here + name) for name in batch]
+            assert [rules.matches(here + name) for name in batch] == exact, (lines, here, batch)
+            assert rules.flags(here, batch) or not any(exact), (lines, here, batch)
+
+
+def test_pretty_json_is_json_dumps() -> None:
+    samples: list[object] = [{}, [], {"a": []}, {"a": {}}, {"x": [[], [{}], {"y": ("t",)}]}, "\ud800",
+                             [1, 2.5, True, None, float("nan"), -0.0, 10**30, "é\u2028\x00\"\\"],
+                             {1: 4, None: 3, False: 5, 2.5: 1}]  # fmt: skip
+    for sample in samples:
+        assert pretty_json(sample) == json.dumps(sample, indent=2, ensure_ascii=False)
+    site = CallSite("é\n.js", 1, 2, "javascript", "braze", "event", "log", None, 'a"b', ("p", "q\u2028"), "v")
+    for result in (ScanResult("r", (), ()), ScanResult("r", (site, site), (Skipped("a", "b"),))):
+        assert json_text(result) == json.dumps(result.to_json(), indent=2, ensure_ascii=False)
+
+
+def test_a_named_file_that_loses_its_call_sites(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.js", call("x"))
+    config = Config(root=tmp_path)
+    assert [s.name for s in scan_paths([path], config).call_sites] == ["x"]
+    edit(path, "// nothing\n")
+    assert [s.name for s in scan_paths([path], config).call_sites] == []
+    assert [s.name for s in scan_paths([path], config).call_sites] == []
+    # another scan of the same file (another root): no remembered result, so what the cache holds for the file
+    assert [s.name for s in scan_paths([path], config, root=tmp_path).call_sites] == []
+    edit(path, call("y"))
+    assert [s.name for s in scan_paths([path], config).call_sites] == ["y"]
+
+
+def test_constants_of_other_files_with_workers(tmp_path: Path) -> None:
+    """The constants pass runs in the workers when there are some: same names as in one process."""
+    write(tmp_path / "src" / "events.ts", 'export const Ev = { SIGNED_UP: "signed_up" };\n')
+    write(tmp_path / "app" / "Events.kt", 'object Events { const val VIEWED = "viewed" }\n')
+    for index in range(450):
+        write(tmp_path / "src" / f"p{index}.ts", "// filler\n")
+    write(tmp_path / "src" / "use.ts", 'import { Ev } from "./events";\nbraze.logCustomEvent(Ev.SIGNED_UP);\n')
+    write(tmp_path / "app" / "Use.kt", "fun f() { Braze.getInstance(ctx).logCustomEvent(Events.VIEWED) }\n")
+    two = scan_paths([tmp_path], Config(root=tmp_path), use_cache=False, jobs=2)
+    one = scan_paths([tmp_path], Config(root=tmp_path), use_cache=False, jobs=1)
+    assert [(s.file, s.name) for s in two.call_sites] == [("app/Use.kt", "viewed"), ("src/use.ts", "signed_up")]
+    assert two.call_sites == one.call_sites
