@@ -135,6 +135,9 @@ def main() -> None:
     parser.add_argument("--taxonomy", default=f"{sys.executable} -m taxonomy", help="how to run the tool")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONPATH", str(HERE.parent / "src"))
+    # An installed wheel has its bytecode compiled; a checkout run with PYTHONDONTWRITEBYTECODE would recompile
+    # every module on every run and time the compiler.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "src")], check=True)
     rows = [run(n, args.out, args.taxonomy.split(), args.repeat, args.ast_grep_max_files) for n in args.files]
     print(f"load average at the end: {os.getloadavg()}")
     for row in rows:
