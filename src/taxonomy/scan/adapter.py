@@ -2,7 +2,9 @@
 
 An adapter turns one file's bytes into a `FileScan`: the calls it saw (method, normalised receiver, arguments as
 `Value`s), the object/dict literals that may be /users/track payloads, and the constants the file defines (for
-other files to resolve names against). It never decides what is a call site: the engine does, from the signatures.
+other files to resolve names against). The engine decides what is a call site, from the signatures; the tree-sitter
+driver may leave out early the calls no signature could take (a known method on a receiver none accepts), before
+reading their arguments.
 """
 
 from __future__ import annotations
