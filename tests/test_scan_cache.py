@@ -1,12 +1,11 @@
 """The scan cache: what changes invalidate, corrupt files, the remembered result; and the fast paths that must give
-exactly what the slow ones give (.gitignore matching, anchors, pretty JSON)."""
+exactly what the slow ones give (.gitignore matching, pretty JSON)."""
 
 from __future__ import annotations
 
 import json
 import os
 import random
-from collections.abc import Iterable
 from pathlib import Path
 
 import pathspec
@@ -18,7 +17,6 @@ from taxonomy.config import Config
 from taxonomy.scan import scan_paths
 from taxonomy.scan.discover import Rules
 from taxonomy.scan.records import CallSite, ScanResult, Skipped
-from taxonomy.scan.signatures import anchors
 
 
 def names(path: Path, **kwargs: object) -> list[tuple[str, str | None]]:
@@ -162,30 +160,6 @@ def test_unreadable_outcomes_are_scanned_again(tmp_path: Path, outcomes: bytes) 
     _damage_outcomes(cache_file(tmp_path), outcomes)
     assert names(tmp_path) == [("a.js", "uno"), ("b/c.js", "two")]
     assert names(tmp_path) == [("a.js", "uno"), ("b/c.js", "two")]
-
-
-def _reference_anchors(needles: Iterable[bytes], min_len: int = 6) -> tuple[bytes, ...]:
-    """The plain greedy set cover over every substring (what `anchors` computes faster)."""
-    remaining = {n for n in needles if n}
-    chosen: list[bytes] = []
-    while remaining:
-        counts: dict[bytes, int] = {}
-        for needle in remaining:
-            subs = {needle[i : i + k] for k in range(min_len, len(needle) + 1) for i in range(len(needle) - k + 1)}
-            for sub in subs or {needle}:
-                counts[sub] = counts.get(sub, 0) + 1
-        best = max(counts, key=lambda sub: (counts[sub], -len(sub) if counts[sub] > 1 else len(sub), sub))
-        chosen.append(best)
-        remaining = {n for n in remaining if best not in n}
-    return tuple(sorted(chosen))
-
-
-def test_anchors_are_the_greedy_set_cover() -> None:
-    rng = random.Random(4)
-    for _ in range(300):
-        needles = {bytes(rng.choice(b"abcXY_.") for _ in range(rng.randint(0, 14))) for _ in range(rng.randint(0, 25))}
-        for min_len in (1, 3, 6):
-            assert anchors(needles, min_len) == _reference_anchors(needles, min_len), (needles, min_len)
 
 
 def test_gitignore_rules_match_like_pathspec() -> None:

@@ -243,7 +243,7 @@ _SYNTAX = {
 def prefilter(sigs: SignatureSet, language: str) -> Prefilter:
     import ahocorasick_rs
 
-    _anchors, needles = sigs.prefilter(language)
+    needles = sigs.prefilter(language)
     methods: dict[bytes, set[bytes] | None] = {}
     keys: set[bytes] = set()  # needles that are not method names (property-assignment receivers)
     for group in sigs.by_method.values():

@@ -79,7 +79,6 @@ class SignatureSet:
     modules: Mapping[str, Mapping[str, str]]  # language -> import source -> receiver name it binds
     payloads: frozenset[str]  # languages whose /users/track payload literals are call sites
     needles: tuple[bytes, ...] = field(default=())
-    anchors: tuple[bytes, ...] = field(default=())  # fewer, shorter substrings covering every needle (fast reject)
 
     def lookup(self, method: str, receiver: str | None, language: str) -> Signature | None:
         for sig in self.by_method.get(method, ()):
@@ -90,8 +89,8 @@ class SignatureSet:
     def methods(self, language: str) -> frozenset[str]:
         return _methods(self, language)
 
-    def prefilter(self, language: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
-        """(anchors, needles) for one language: its method names, plus the payload keys where payloads count."""
+    def prefilter(self, language: str) -> tuple[bytes, ...]:
+        """The prefilter's needles for one language: its method names, plus the payload keys where payloads count."""
         return _prefilter(self, language)
 
 
@@ -101,11 +100,11 @@ def _methods(sigs: SignatureSet, language: str) -> frozenset[str]:
 
 
 @functools.cache
-def _prefilter(sigs: SignatureSet, language: str) -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+def _prefilter(sigs: SignatureSet, language: str) -> tuple[bytes, ...]:
     needles = {n for group in sigs.by_method.values() for s in group if language in s.languages for n in needles_of(s)}
     if language in sigs.payloads:
         needles.update(PAYLOAD_NEEDLES)
-    return anchors(needles), tuple(sorted(needles))
+    return tuple(sorted(needles))
 
 
 PAYLOAD_NEEDLES = (b"external_id", b"user_alias", b"braze_id")
@@ -258,43 +257,7 @@ def _build(packs: tuple[str, ...], wrappers: tuple[Signature, ...]) -> Signature
         modules=modules,
         payloads=frozenset(payloads),
         needles=tuple(sorted(needles)),
-        anchors=anchors(needles),
     )
-
-
-def anchors(needles: Iterable[bytes], min_len: int = 6) -> tuple[bytes, ...]:
-    """A small set of substrings such that every needle contains one (greedy set cover).
-
-    The prefilter asks "does the file contain any anchor?" (one fast memchr-based scan per anchor), and only then
-    "which needle?"; fewer scans of every file's bytes is what makes the prefilter cheap.
-
-    Each round takes the substring (of `min_len` bytes or more) in most of the needles not yet covered, the shortest
-    such, the greatest on a tie; when none is in two, the longest needle left. Only `min_len`-byte substrings need
-    counting: a longer one is in no more needles than its own first `min_len` bytes (and a needle shorter than
-    `min_len` only stands for itself).
-    """
-    remaining = {n for n in needles if n}
-    grams = {n: {n[i : i + min_len] for i in range(len(n) - min_len + 1)} for n in remaining}
-    counts: dict[bytes, int] = {}
-    for found in grams.values():
-        for gram in found:
-            counts[gram] = counts.get(gram, 0) + 1
-    chosen: list[bytes] = []
-    while remaining:
-        top = max(counts.values(), default=0)
-        if top > 1:
-            best = max(gram for gram, count in counts.items() if count == top)
-        else:
-            best = max(remaining, key=lambda needle: (len(needle), needle))
-        chosen.append(best)
-        for needle in [n for n in remaining if best in n]:
-            remaining.discard(needle)
-            for gram in grams[needle]:
-                if counts[gram] > 1:
-                    counts[gram] -= 1
-                else:
-                    del counts[gram]
-    return tuple(sorted(chosen))
 
 
 def available_packs() -> tuple[str, ...]:
