@@ -48,6 +48,11 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, encoding: s
         if isinstance(exc, OSError):
             raise TaxonomyError(f"cannot write {target}: {exc.strerror}") from None
         raise
+    sync_folder(folder)
+
+
+def sync_folder(folder: str | os.PathLike[str]) -> None:
+    """Make a rename inside `folder` durable (where the platform lets a folder be opened and synced)."""
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
         try:

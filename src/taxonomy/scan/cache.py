@@ -432,12 +432,9 @@ class ScanCache:
             with contextlib.suppress(OSError):
                 os.chmod(temporary, stat.S_IMODE(self.path.stat().st_mode))  # keep the old file's permissions
             os.replace(temporary, self.path)
-            with contextlib.suppress(OSError):
-                folder_fd = os.open(folder, os.O_RDONLY)
-                try:
-                    os.fsync(folder_fd)
-                finally:
-                    os.close(folder_fd)
+            from taxonomy.atomic import sync_folder
+
+            sync_folder(folder)
         except OSError:
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)  # a read-only checkout still scans; it just cannot remember
