@@ -152,8 +152,8 @@ def _closed_strings(quotes: bytes) -> re.Pattern[bytes]:
 
 def _receiver_chain(data: bytes, start: int, line_comment: bytes) -> list[tuple[int, bytes]] | None:
     """The identifiers of `a.b(x).c` in `a.b(x).c.method(`, read backwards from the method name, with their offsets;
-    [] when the name is not called on a receiver (`method(` or `[recv method:` is kept by the caller), None when the
-    receiver is not a plain chain (a cascade, a string, generics, a comment in between: the file is kept)."""
+    None (the file is kept) when the name is not called on a receiver (`method(`, `[recv method:`, an import) or the
+    receiver is not a plain chain (a cascade, a string, generics, a comment in between)."""
     index = _skip_space_back(data, start - 1, line_comment)
     if index is None or index < 0 or data[index] != ord("."):
         return None  # a bare call, an Objective-C send, an import: decided by the parser

@@ -233,34 +233,41 @@ def collect(
     return captures
 
 
-def declarations_around(
-    grammar: Language, ctx: FileContext, text: str, name: str
-) -> tuple[dict[str, list[Node]], str | None] | None:
-    """The captures of a declarations query that may concern `name` (the matches around its occurrences), and the
-    name to keep; or, once, for a tree with syntax errors (a missing identifier spans no text), every capture and
-    None (keep every name). None when there is nothing (more) to read."""
+@dataclass
+class Declared:
+    """What a declarations query read: the adapter files each declaration here, `remember` keeps what is sure."""
+
+    nodes: tuple[Node, ...]  # the `@decl` then the `@add` captures
+    only: str | None  # the one name to keep (None: every name, after a whole-tree read)
+    typed: dict[str, list[str | None]] = field(default_factory=dict)  # name -> receiver path per declaration
+    locals: dict[str, list[Local]] = field(default_factory=dict)
+    inits: dict[str, list[Node | None]] = field(default_factory=dict)
+    adds: dict[str, list[Node]] = field(default_factory=dict)  # name -> `name.addProperty(…)` calls
+
+
+def declarations_around(grammar: Language, ctx: FileContext, text: str, name: str) -> Declared | None:
+    """The `@decl` / `@add` captures of a declarations query that may concern `name` (the matches around its
+    occurrences); or, once, for a tree with syntax errors (a missing identifier spans no text), every capture, with
+    every name kept. None when there is nothing (more) to read."""
     st = state(ctx)
     root = ctx.root
     if root is None or st.get("complete"):
         return None
+    only: str | None = name
     if root.has_error:
         st["complete"] = True
-        return collect(grammar, root, text), None
-    if not name:
+        captured, only = collect(grammar, root, text), None
+    elif not name:
         return None
-    return collect(grammar, root, text, spans(ctx.source, (name.encode(),), gap=_NEAR)), name
+    else:
+        captured = collect(grammar, root, text, spans(ctx.source, (name.encode(),), gap=_NEAR))
+    return Declared((*captured.get("decl", ()), *captured.get("add", ())), only)
 
 
-def remember(
-    ctx: FileContext,
-    only: str | None,
-    found: dict[str, list[str | None]],
-    locals_: dict[str, list[Local]],
-    inits: dict[str, list[Node | None]],
-    adds: dict[str, list[Node]],
-) -> None:
-    """File what was read about the names (`only` that one: declarations of other names may have been read in
-    part): a name's receiver path when all its declarations agree, its initializer when it is bound once."""
+def remember(ctx: FileContext, read: Declared) -> None:
+    """File what was read about the names (only `read.only` when set: declarations of other names may have been
+    read in part): a name's receiver path when all its declarations agree, its initializer when it is bound once."""
+    found, locals_, adds, only = read.typed, read.locals, read.adds, read.only
     if only is not None:
         found = {only: found[only]} if only in found else {}
         locals_ = {only: locals_[only]} if only in locals_ else {}
@@ -271,7 +278,7 @@ def remember(
     cast("dict[str, list[Local]]", st["locals"]).update(locals_)
     cast("dict[str, list[Node]]", st["adds"]).update(adds)
     for name, path in merged.items():
-        init_list = inits.get(name, [])
+        init_list = read.inits.get(name, [])
         ctx.bindings[name] = init_list[0] if path == f"=init:{name}" and len(init_list) == 1 else None
 
 

@@ -16,7 +16,6 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     MAX_NESTING,
-    Local,
     LocalShadowing,
     UnknownKey,
     ancestors,
@@ -121,12 +120,7 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
         )
         if read is None:
             return
-        captured, only = read
-        found: dict[str, list[str | None]] = {}
-        locals_: dict[str, list[Local]] = {}
-        inits: dict[str, list[Node | None]] = {}
-        adds: dict[str, list[Node]] = {}
-        for node in (*captured.get("decl", ()), *captured.get("add", ())):
+        for node in read.nodes:
             if node.type == "variable_declaration":
                 type_text = _type_text(node.child_by_field_name("type"))
                 for decl in node.named_children:
@@ -135,25 +129,25 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
                         continue
                     name = node_text(name_node)
                     init = _initializer(decl)
-                    inits.setdefault(name, []).append(init)
+                    read.inits.setdefault(name, []).append(init)
                     typed = typed_path(type_text, name, self.language)
                     if init is not None and (typed is None or not is_sdk_path(typed, self.language)):
                         typed = f"=init:{name}"
-                    found.setdefault(name, []).append(typed)
-                    locals_.setdefault(name, []).append((node.start_byte, typed, init))
+                    read.typed.setdefault(name, []).append(typed)
+                    read.locals.setdefault(name, []).append((node.start_byte, typed, init))
             elif node.type == "parameter" or node.type == "property_declaration":
                 name_node = node.child_by_field_name("name")
                 if name_node is not None:
                     name = node_text(name_node)
-                    found.setdefault(name, []).append(
+                    read.typed.setdefault(name, []).append(
                         typed_path(_type_text(node.child_by_field_name("type")), name, self.language)
                     )
             elif node.type == "invocation_expression":
                 func = node.child_by_field_name("function")
                 target = func.child_by_field_name("expression") if func is not None else None
                 if target is not None and target.type == "identifier":
-                    adds.setdefault(node_text(target), []).append(node)
-        remember(ctx, only, found, locals_, inits, adds)
+                    read.adds.setdefault(node_text(target), []).append(node)
+        remember(ctx, read)
 
     def _members(self, container: Node, prefix: str, ctx: FileContext, level: int = 0) -> None:
         """Constants: `const` and `static readonly` fields of classes (nested ones too); namespaces are ignored."""

@@ -16,7 +16,6 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     MAX_NESTING,
-    Local,
     LocalShadowing,
     UnknownKey,
     ancestors,
@@ -109,12 +108,7 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
         )
         if read is None:
             return
-        captured, only = read
-        found: dict[str, list[str | None]] = {}
-        locals_: dict[str, list[Local]] = {}
-        inits: dict[str, list[Node | None]] = {}
-        adds: dict[str, list[Node]] = {}
-        for node in (*captured.get("decl", ()), *captured.get("add", ())):
+        for node in read.nodes:
             kind = node.type
             if kind in _TYPES["declaration"]:
                 type_text = _type_text(node.child_by_field_name("type"))
@@ -124,24 +118,24 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
                         continue
                     name = node_text(name_node)
                     init = decl.child_by_field_name("value")
-                    inits.setdefault(name, []).append(init)
+                    read.inits.setdefault(name, []).append(init)
                     typed = typed_path(type_text, name, self.language)
                     if init is not None and (typed is None or not is_sdk_path(typed, self.language)):
                         typed = f"=init:{name}"  # `BrazeProperties props = new BrazeProperties()`: use the value
-                    found.setdefault(name, []).append(typed)
-                    locals_.setdefault(name, []).append((node.start_byte, typed, init))
+                    read.typed.setdefault(name, []).append(typed)
+                    read.locals.setdefault(name, []).append((node.start_byte, typed, init))
             elif kind == "formal_parameter":
                 name_node = node.child_by_field_name("name")
                 if name_node is not None:
                     name = node_text(name_node)
-                    found.setdefault(name, []).append(
+                    read.typed.setdefault(name, []).append(
                         typed_path(_type_text(node.child_by_field_name("type")), name, self.language)
                     )
             elif kind == "method_invocation":
                 obj = node.child_by_field_name("object")
                 if obj is not None and obj.type == "identifier":
-                    adds.setdefault(node_text(obj), []).append(node)
-        remember(ctx, only, found, locals_, inits, adds)
+                    read.adds.setdefault(node_text(obj), []).append(node)
+        remember(ctx, read)
 
     def _members(self, container: Node, prefix: str, ctx: FileContext, *, interface: bool, level: int = 0) -> None:
         """Constants: `static final` fields (every interface field), nested classes, enums with values."""

@@ -16,7 +16,6 @@ from tree_sitter import Node
 from taxonomy.scan.adapters.common import (
     MAX_DEPTH,
     MAX_NESTING,
-    Local,
     LocalShadowing,
     UnknownKey,
     ancestors,
@@ -150,12 +149,7 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
         )
         if read is None:
             return
-        captured, only = read
-        found: dict[str, list[str | None]] = {}
-        locals_: dict[str, list[Local]] = {}
-        adds: dict[str, list[Node]] = {}
-        inits: dict[str, list[Node | None]] = {}
-        for node in (*captured.get("decl", ()), *captured.get("add", ())):
+        for node in read.nodes:
             kind = node.type
             if kind == "property_declaration":
                 decl = next((c for c in node.named_children if c.type == "variable_declaration"), None)
@@ -165,21 +159,23 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
                 if declared is None:
                     continue
                 init = self._initializer(node)
-                inits.setdefault(declared, []).append(init)
+                read.inits.setdefault(declared, []).append(init)
                 typed = typed_path(_type_text(type_node), declared, self.language)
                 if init is not None and (typed is None or not is_sdk_path(typed, self.language)):
                     typed = f"=init:{declared}"  # `val props: BrazeProperties = BrazeProperties()`: use the value
-                found.setdefault(declared, []).append(typed)
-                locals_.setdefault(declared, []).append((node.start_byte, typed, init))
+                read.typed.setdefault(declared, []).append(typed)
+                read.locals.setdefault(declared, []).append((node.start_byte, typed, init))
             elif kind in ("parameter", "class_parameter"):
                 declared, type_node = _declared(node)
                 if declared is not None:
-                    found.setdefault(declared, []).append(typed_path(_type_text(type_node), declared, self.language))
+                    read.typed.setdefault(declared, []).append(
+                        typed_path(_type_text(type_node), declared, self.language)
+                    )
             elif kind == "call_expression":
                 func = node.named_children[0]
                 if func.type == "navigation_expression" and func.named_children[0].type == "identifier":
-                    adds.setdefault(node_text(func.named_children[0]), []).append(node)
-        remember(ctx, only, found, locals_, inits, adds)
+                    read.adds.setdefault(node_text(func.named_children[0]), []).append(node)
+        remember(ctx, read)
 
     @staticmethod
     def _initializer(node: Node) -> Node | None:
