@@ -8,6 +8,7 @@ attributes (`Events.SIGNED_UP`); `from app.events import SIGNED_UP` makes SIGNED
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from bisect import bisect_left
 from collections import deque
@@ -17,6 +18,7 @@ from typing import Any
 from taxonomy.scan.adapter import FileScan
 from taxonomy.scan.records import Arg, RawCall, Value, concat
 from taxonomy.scan.signatures import SignatureSet
+from taxonomy.scan.skim import Guard, Skimmed, Unskimmed, skim_python
 
 _MAX_DEPTH = 12
 _PAYLOAD_KEYS = frozenset(("events", "attributes", "purchases"))
@@ -32,6 +34,21 @@ class PythonAdapter:
     language = "python"
 
     def scan(self, source: bytes, sigs: SignatureSet) -> FileScan:
+        """The whole file's calls, parsing only what can matter when the file allows it (scan/skim.py)."""
+        skimmed = None
+        if _plain(source) and not (_ESCAPE.search(source) or _ADJACENT.search(source)):  # names spelled as written
+            skimmed = skim_python(source, _guard(sigs))
+        if skimmed is not None:
+            try:
+                out = self._scan(skimmed, sigs)
+            except Unskimmed:
+                pass
+            else:
+                if out.error is None:
+                    return out
+        return self._scan(source, sigs)
+
+    def _scan(self, source: bytes, sigs: SignatureSet) -> FileScan:
         try:
             tree = ast.parse(source)
         except SyntaxError as exc:
@@ -144,11 +161,11 @@ class _Context:
         ends, and, for payload keys, escapes or adjacent literals (`"\\x65vents"`, `"ev" "ents"`)."""
         source = self.source
         if self._plain is None:
-            self._plain = source.isascii() and _LONE_CR.search(source) is None
-        if not self._plain:
+            self._plain = _plain(source)
+        if not self._plain or (payloads and (_ESCAPE.search(source) or _ADJACENT.search(source))):
             return None
-        if payloads and (_ESCAPE.search(source) is not None or _ADJACENT.search(source) is not None):
-            return None
+        if type(source) is Skimmed:
+            source.check(words)
         starts = sorted(at for word in words if word for at in _occurrences(source, word))
         lines: list[int] = []
         line, previous = 1, 0
@@ -299,6 +316,17 @@ class _Context:
                 return Value("ref", expr=self.text(node), ref=ref)
             return Value.dynamic(self.text(node))
         return Value.dynamic(self.text(node))
+
+
+@functools.lru_cache(maxsize=8)
+def _guard(sigs: SignatureSet) -> Guard:
+    """Skimming keeps the bodies that hold a method name or a payload key (what `_lines_of` searches for)."""
+    return Guard(sigs, "python", (*(m.encode() for m in sigs.methods("python")), *_PAYLOAD_KEYS_BYTES))
+
+
+def _plain(source: bytes) -> bool:
+    """ASCII, no lone CR: a name is found where its text is (no NFKC spelling, no other line numbering)."""
+    return source.isascii() and _LONE_CR.search(source) is None
 
 
 def _occurrences(source: bytes, word: bytes) -> Iterator[int]:

@@ -27,6 +27,7 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 from taxonomy.scan.adapter import FileScan
 from taxonomy.scan.records import Arg, RawCall, Value
 from taxonomy.scan.signatures import SignatureSet
+from taxonomy.scan.skim import Guard, Skimmed, Unskimmed, skim
 
 
 def node_text(node: Node) -> str:
@@ -152,7 +153,22 @@ class TreeSitterAdapter:
 
     # --- driver --------------------------------------------------------------------------------------------------
     def scan(self, source: bytes, sigs: SignatureSet) -> FileScan:
+        """The whole file's calls, parsing only what can matter when the file allows it (scan/skim.py)."""
+        skimmed = skim(source, self.language, _guard(sigs, self.language))
+        if skimmed is not None:
+            try:
+                out = self._scan(skimmed, sigs)
+            except Unskimmed:
+                pass
+            else:
+                if out.error is None:
+                    return out
+        return self._scan(source, sigs)
+
+    def _scan(self, source: bytes, sigs: SignatureSet) -> FileScan:
         root = self.parse(source)
+        if type(source) is Skimmed:
+            source.fits(root)
         ctx = FileContext(source, sigs, self.language)
         ctx.root = root
         self.prepare(root, ctx)
@@ -243,6 +259,14 @@ class TreeSitterAdapter:
 
 
 _PAYLOAD_KEYS = ("events", "attributes", "purchases")
+
+
+@functools.lru_cache(maxsize=32)
+def _guard(sigs: SignatureSet, language: str) -> Guard:
+    """Skimming keeps the bodies that hold a name the driver searches for (`_matches`)."""
+    return Guard(sigs, language, _needles(sigs.methods(language), frozenset(_PAYLOAD_KEYS)))
+
+
 _GAP = 4096  # occurrences closer than this share one query run (each run descends from the root again)
 
 
@@ -260,6 +284,9 @@ def _needles(methods: frozenset[str], extra: frozenset[str]) -> tuple[bytes, ...
 def spans(source: bytes, needles: Iterable[bytes], gap: int = _GAP) -> list[tuple[int, int]]:
     """Byte ranges covering every occurrence of the needles, nearby ones merged. One `find` loop per needle beats
     a regex alternation of them several times over (the regex tries every alternative at every byte)."""
+    if type(source) is Skimmed:
+        needles = tuple(needles)
+        source.check(needles)
     found: list[tuple[int, int]] = []
     for needle in needles:
         size = len(needle)
@@ -301,6 +328,8 @@ def first_error(root: Node, ctx: FileContext) -> tuple[int, int]:
 
 def occurrences(source: bytes, needle: bytes) -> Iterator[int]:
     """Every start of `needle` in `source`, overlapping ones included."""
+    if type(source) is Skimmed:
+        source.check((needle,))
     at = source.find(needle)
     while at >= 0:
         yield at

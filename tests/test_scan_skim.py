@@ -1,0 +1,106 @@
+"""Skimming (scan/skim.py) never changes what a scan finds: every scanner fixture and example source, and those files
+with filler functions inserted anywhere (their bodies made of other files' lines: bindings that shadow receivers,
+constants, comments, quotes, braces, mentions), scan to the same calls, payloads, constants and imports whether the
+file is parsed whole or skimmed. A syntax error only inside a blanked body is not reported (the file reads as if that
+body were empty), so a file whose whole parse has an error is compared only when the skimmed parse has one too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, FIXTURES
+from hypothesis import given
+from hypothesis import strategies as st
+
+from taxonomy.scan.adapter import FileScan
+from taxonomy.scan.languages import SUFFIXES, adapter_for
+from taxonomy.scan.python_ast import PythonAdapter
+from taxonomy.scan.signatures import build
+from taxonomy.scan.skim import Guard, skim, skim_python
+from taxonomy.scan.treesitter import TreeSitterAdapter
+
+SOURCES = sorted(
+    p for p in [*(FIXTURES / "scan").rglob("*"), *EXAMPLES.rglob("*")] if p.is_file() and p.suffix in SUFFIXES
+)
+# A function (a method in Java and C#) each language accepts wherever a declaration may stand.
+FILLERS = {
+    "kotlin": ("fun filler{n}(items: List<Int>): Int {{", "}}"),
+    "java": ("  static int filler{n}(int x) {{", "  }}"),
+    "swift": ("func filler{n}() -> Int {{", "}}"),
+    "javascript": ("function filler{n}(x) {{", "}}"),
+    "typescript": ("function filler{n}(x: number): number {{", "}}"),
+    "dart": ("int filler{n}(int x) {{", "}}"),
+    "csharp": ("  static int Filler{n}(int x) {{", "  }}"),
+    "objc": ("int filler{n}(int x) {{", "}}"),
+    "python": ("def filler{n}(x):", ""),
+}
+
+
+def _adapter(path: Path) -> tuple[str, TreeSitterAdapter | PythonAdapter]:
+    language, spec = SUFFIXES[path.suffix]
+    adapter = adapter_for(spec)
+    assert isinstance(adapter, TreeSitterAdapter | PythonAdapter)
+    return language, adapter
+
+
+def _found(scan: FileScan) -> tuple[object, ...]:
+    return scan.calls, scan.payloads, scan.constants, scan.imports
+
+
+def _same(source: bytes, language: str, adapter: TreeSitterAdapter | PythonAdapter) -> None:
+    sigs = build(("segment", "mparticle"))
+    whole = adapter._scan(source, sigs)
+    skimmed = adapter.scan(source, sigs)
+    if whole.error is None or skimmed.error is not None:  # (a skimmed tree with an error is parsed again whole)
+        assert (*_found(skimmed), skimmed.error) == (*_found(whole), whole.error)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(p.parents[2])))
+def test_every_fixture_scans_the_same_skimmed(path: Path) -> None:
+    language, adapter = _adapter(path)
+    _same(path.read_bytes(), language, adapter)
+
+
+@pytest.mark.parametrize("language", sorted(FILLERS))
+def test_a_filler_function_is_blanked_and_fits(language: str) -> None:
+    """The property below means something only if skimming happens: a plain function beside a fixture's code is
+    blanked, and the parse confirms the blanked body is that function's."""
+    sigs = build()
+    path = next(p for p in SOURCES if SUFFIXES[p.suffix][0] == language)
+    _, adapter = _adapter(path)
+    opening, closing = FILLERS[language]
+    lines = LINES[path]
+    at = next(i for i in range(len(lines), 0, -1) if lines[i - 1].strip() not in ("}", "@end", ""))
+    if language in ("java", "csharp"):  # a method goes inside the class: before the file's last closing brace
+        at = max(i for i, line in enumerate(lines) if line.startswith("}"))
+    if language == "python":  # at the top level
+        at = len(lines)
+    body = ["    total = 0", "    total += 2"] if language == "python" else ["    int total = 0;", "    total += 2;"]
+    filler = [opening.format(n=0), *body, closing.format()]
+    source = "\n".join([*lines[:at], *filler, *lines[at:]]).encode("utf-8")
+    guard = Guard(sigs, language, ())
+    skimmed = skim_python(source, guard) if language == "python" else skim(source, language, guard)
+    assert skimmed is not None and b"total += 2" in skimmed.blanked
+    assert _found(adapter._scan(skimmed, sigs)) == _found(adapter._scan(source, sigs))
+
+
+LINES = {path: path.read_text("utf-8").splitlines() for path in SOURCES}
+BY_LANGUAGE: dict[str, list[str]] = {}
+for _path, _lines in LINES.items():
+    BY_LANGUAGE.setdefault(SUFFIXES[_path.suffix][0], []).extend(line.strip() for line in _lines if line.strip())
+BODY_EXTRAS = ["/* {", "}", "{", '"{"', "'}'", "`", '"""', "static let braze = 1", "const val X = 1", "// }", ""]
+
+
+@given(data=st.data())
+def test_filler_functions_change_nothing(data: st.DataObject) -> None:
+    path = data.draw(st.sampled_from(SOURCES))
+    language, adapter = _adapter(path)
+    lines = list(LINES[path])
+    opening, closing = FILLERS[language]
+    for n in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(lines)))
+        body = data.draw(st.lists(st.sampled_from(BY_LANGUAGE[language] + BODY_EXTRAS), max_size=6))
+        indent = opening[: len(opening) - len(opening.lstrip())] + "    "
+        lines[at:at] = [opening.format(n=n), *(indent + line for line in body), closing.format()]
+    _same("\n".join(lines).encode("utf-8"), language, adapter)
