@@ -246,8 +246,6 @@ _SYNTAX = {
 
 @functools.lru_cache(maxsize=32)  # keyed by the SignatureSet object: workers get their own copy per task
 def prefilter(sigs: SignatureSet, language: str) -> Prefilter:
-    import ahocorasick_rs
-
     needles = sigs.prefilter(language)
     methods: dict[bytes, set[bytes] | None] = {}
     keys: set[bytes] = set()  # needles that are not method names (property-assignment receivers)
@@ -264,11 +262,17 @@ def prefilter(sigs: SignatureSet, language: str) -> Prefilter:
                     segments = {seg.rstrip("()[]?!") for p in sig.receivers for seg in p.split(".") if "*" not in seg}
                     methods[needle] = (methods.get(needle) or set()) | {seg.encode() for seg in segments}
     receivers = {n: (frozenset(lit) if lit is not None else None) for n, lit in methods.items() if n not in keys}
-    # With fewer than four patterns the automaton searches by its patterns' rarest bytes, which `_` defeats in Python
-    # code (240 µs per file instead of 3): patterns that cannot occur in text (a NUL inside) make it search by all
-    # of them at once. Their matches have indexes past `needles` and are skipped.
+    return Prefilter(needles, automaton(needles), receivers, *_SYNTAX.get(language, _C_FAMILY))
+
+
+@functools.lru_cache(maxsize=64)
+def automaton(needles: tuple[bytes, ...]) -> Any:
+    """One pass over the bytes finds every needle (leftmost-longest, as `(index, start, end)`).
+
+    With fewer than four patterns the automaton searches by its patterns' rarest bytes, which `_` defeats in Python
+    code (240 µs per file instead of 3): patterns that cannot occur in text (a NUL inside) make it search by all of
+    them at once. Their matches have indexes past `needles`: callers skip them."""
+    from ahocorasick_rs import BytesAhoCorasick, MatchKind
+
     padding = [b"\0%c\0" % n for n in range(max(0, 4 - len(needles)))]
-    automaton = ahocorasick_rs.BytesAhoCorasick(
-        [*needles, *padding], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
-    )
-    return Prefilter(needles, automaton, receivers, *_SYNTAX.get(language, _C_FAMILY))
+    return BytesAhoCorasick([*needles, *padding], matchkind=MatchKind.LeftmostLongest)

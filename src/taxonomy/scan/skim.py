@@ -82,7 +82,7 @@ class Skimmed(bytes):
 
     def check(self, needles: Iterable[bytes]) -> None:
         for needle in needles:
-            if needle in self.blanked and needle not in self.absent and _word(needle).search(self.blanked):
+            if needle not in self.absent and needle in self.blanked and _word(needle).search(self.blanked):
                 raise Unskimmed(needle.decode("utf-8", "replace"))
 
     def fits(self, root: Node) -> None:
