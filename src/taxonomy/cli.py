@@ -14,7 +14,7 @@ import click
 
 from taxonomy import __version__
 from taxonomy.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, TaxonomyError
-from taxonomy.reporters import REPORTERS
+from taxonomy.reporters_table import REPORTERS
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 

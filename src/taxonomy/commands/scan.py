@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from taxonomy.config import load_config
 
 if TYPE_CHECKING:
-    from taxonomy.scan.records import CallSite, ScanResult
+    from taxonomy.scan.results import CallSite, ScanResult
 
 
 def scan(paths: tuple[str, ...], fmt: str, output_file: str | None, config_path: str | None, no_cache: bool,
@@ -93,7 +93,7 @@ _string = json.encoder.encode_basestring  # what json.dumps uses for strings wit
 
 
 def render_text(result: object) -> str:
-    from taxonomy.scan.records import ScanResult
+    from taxonomy.scan.results import ScanResult
 
     assert isinstance(result, ScanResult)
     lines: list[str] = []

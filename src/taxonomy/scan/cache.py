@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from taxonomy.scan.discover import Folder, Stat
-from taxonomy.scan.records import CallSite, Skipped, Suppressed
+from taxonomy.scan.results import CallSite, Skipped, Suppressed
 
 if TYPE_CHECKING:
     from taxonomy.scan.scanner import FileOutcome
@@ -372,8 +372,9 @@ class ScanCache:
         header = _dump({"key": self.key, "sizes": [len(index), len(results)]})
         if self.dirty or self.lost:
             self._write([header, b"\n", index, results], self._outcome_lines(folders, named))
-        else:  # only the results changed: the outcome lines as they were
-            self._write([header, b"\n", index, results, self._read(self._outcomes_at)], iter(()))
+        else:  # only the results changed: the outcome lines as they were (none when there was no cache file)
+            lines = self._read(self._outcomes_at) if self._handle is not None else b"\n"
+            self._write([header, b"\n", index, results, lines], iter(()))
 
     def _outcome_lines(self, folders: dict[str, Any], named: dict[str, Any]) -> Iterator[bytes]:
         lines = self.lines()

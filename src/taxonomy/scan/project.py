@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from taxonomy.config import Config
 from taxonomy.scan.discover import walk
 from taxonomy.scan.languages import FAMILIES, SUFFIXES
-from taxonomy.scan.records import CallSite, ScanResult, Skipped, Suppressed
+from taxonomy.scan.results import CallSite, ScanResult, Skipped, Suppressed
 from taxonomy.scan.settings import ScanSettings, load_settings
 
 if TYPE_CHECKING:
