@@ -14,9 +14,19 @@ from conftest import write
 
 from taxonomy.commands.scan import json_text, pretty_json
 from taxonomy.config import Config
-from taxonomy.scan import scan_paths
-from taxonomy.scan.discover import Rules
+from taxonomy.scan import discover, scan_paths
+from taxonomy.scan.cache import ScanCache
+from taxonomy.scan.discover import Rules, walk
+from taxonomy.scan.languages import SUFFIXES
 from taxonomy.scan.records import CallSite, ScanResult, Skipped
+
+
+@pytest.fixture(autouse=True, params=["one core", "two cores"])
+def stat_helper(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test twice: a re-scan stats the files here only (a small tree), and with a helper process too."""
+    if request.param == "two cores":
+        monkeypatch.setattr(discover, "HELPER_MIN_FILES", 0)
+    return str(request.param)
 
 
 def names(path: Path, **kwargs: object) -> list[tuple[str, str | None]]:
@@ -217,3 +227,92 @@ def test_constants_of_other_files_with_workers(tmp_path: Path) -> None:
     one = scan_paths([tmp_path], Config(root=tmp_path), use_cache=False, jobs=1)
     assert [(s.file, s.name) for s in two.call_sites] == [("app/Use.kt", "viewed"), ("src/use.ts", "signed_up")]
     assert two.call_sites == one.call_sites
+
+
+def _walked(root: Path, **kwargs: object) -> list[tuple[str, list[str], list[int], set[int]]]:
+    skipped: list[tuple[str, str]] = []
+    folders = walk([root], root, skipped, project=root, suffixes=list(SUFFIXES), stat=True, **kwargs)  # type: ignore[arg-type]
+    return [(f.rel_prefix, f.names, list(f.stats), set(f.failed)) for f in folders]
+
+
+def _tree_with_a_dangling_link(root: Path) -> None:
+    for index in range(40):
+        write(root / f"d{index % 7}" / f"f{index}.ts", "x" * index)
+    (root / "d3" / "gone.ts").symlink_to(root / "missing.ts")  # listed, but its stat fails
+
+
+def test_the_helper_process_stats_like_this_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tree_with_a_dangling_link(tmp_path)
+    monkeypatch.setattr(discover, "HELPER_MIN_FILES", 0)
+    calls: list[int] = []
+    alone = _walked(tmp_path)
+    assert ("d3/", ["f10.ts", "f17.ts", "f24.ts", "f3.ts", "f31.ts", "f38.ts", "gone.ts"]) in [f[:2] for f in alone]
+    assert [f[3] for f in alone if f[0] == "d3/"] == [{6}]
+    both = _walked(tmp_path, helper=True, idle=lambda: calls.append(1))
+    assert both == alone
+    assert calls == ([1] if hasattr(os, "fork") else [])
+    monkeypatch.setattr(discover, "HELPER_MIN_FILES", 10_000)  # a small tree: all here, `idle` never called
+    assert _walked(tmp_path, helper=True, idle=lambda: calls.append(2)) == alone
+    assert 2 not in calls
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork: never a helper")
+@pytest.mark.parametrize("failure", ["no fork", "helper dies", "helper sends too little"])
+def test_a_failed_helper_leaves_the_work_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
+    _tree_with_a_dangling_link(tmp_path)
+    alone = _walked(tmp_path)
+    monkeypatch.setattr(discover, "HELPER_MIN_FILES", 0)
+    if failure == "no fork":
+
+        def no_fork() -> int:
+            raise OSError("no more processes")
+
+        monkeypatch.setattr(os, "fork", no_fork)
+    else:
+        real = discover._stats
+
+        def stats(prefix: str, names: list[str]) -> object:
+            if os.getpid() != parent:  # in the helper
+                if failure == "helper dies":
+                    raise RuntimeError("boom")
+                return real(prefix, names[:-1])
+            return real(prefix, names)
+
+        parent = os.getpid()
+        monkeypatch.setattr(discover, "_stats", stats)
+    assert _walked(tmp_path, helper=True) == alone
+
+
+def test_a_file_changed_after_the_result_was_decoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last result is decoded while the helper still works; a change it finds later still counts."""
+    monkeypatch.setattr(discover, "HELPER_MIN_FILES", 0)
+    monkeypatch.setattr(discover, "HELPER_SHARE", 0.5)
+    write(tmp_path / "a" / "one.js", call("one"))
+    write(tmp_path / "z" / "two.js", call("two"))
+    assert names(tmp_path) == [("a/one.js", "one"), ("z/two.js", "two")]
+    prefetched: list[bool] = []
+    real = ScanCache.prefetch
+
+    def prefetch(self: ScanCache) -> None:
+        prefetched.append(self.unchanged)
+        real(self)
+
+    monkeypatch.setattr(ScanCache, "prefetch", prefetch)
+    forks = hasattr(os, "fork")
+    # (z is walked first: its file is this process's share, a's the helper's)
+    edit(tmp_path / "a" / "one.js", call("new a"))  # found after the result was decoded
+    assert names(tmp_path) == [("a/one.js", "new a"), ("z/two.js", "two")]
+    assert prefetched == ([True] if forks else [])
+    prefetched.clear()
+    edit(tmp_path / "z" / "two.js", call("new z"))  # found before: nothing decoded
+    assert names(tmp_path) == [("a/one.js", "new a"), ("z/two.js", "new z")]
+    assert prefetched == ([False] if forks else [])
+    assert names(tmp_path) == [("a/one.js", "new a"), ("z/two.js", "new z")]
+
+
+def test_an_empty_tree_is_remembered(tmp_path: Path) -> None:
+    assert names(tmp_path) == []
+    before = cache_file(tmp_path).stat().st_mtime_ns
+    os.utime(cache_file(tmp_path), ns=(before - 10**9, before - 10**9))
+    assert names(tmp_path) == []
+    assert cache_file(tmp_path).stat().st_mtime_ns == before - 10**9  # read, not written again

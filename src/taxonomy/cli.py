@@ -88,7 +88,7 @@ def _check_formats(ctx: click.Context, param: click.Parameter, value: tuple[str,
 
 
 def _report_options(kwargs: dict[str, Any]) -> Any:
-    from taxonomy.commands import ReportOptions
+    from taxonomy.commands.shared import ReportOptions
 
     return ReportOptions(
         format=kwargs.pop("fmt"),

@@ -46,11 +46,11 @@ _SITE = "{" + ",".join(f'\n      "{key}": %s' for key in _SITE_KEYS) + "\n    }"
 
 def _site_json(site: CallSite) -> str:
     file, line, column, name, expr, via = site.file, site.line, site.column, site.name, site.expr, site.via
-    texts = (site.language, site.sdk, site.kind, site.op)
-    if not (type(file) is str and type(line) is int and type(column) is int and all(type(t) is str for t in texts)):
+    language, sdk, kind, op = site.language, site.sdk, site.kind, site.op
+    if not (type(file) is str and type(line) is int and type(column) is int and type(language) is str
+            and type(sdk) is str and type(kind) is str and type(op) is str):  # fmt: skip
         return pretty_json(site.to_json(), 2)  # not the types the fast way below knows
     string = _string
-    language, sdk, kind, op = texts
     return _SITE % (string(file), line, column, string(language), string(sdk), string(kind), string(op),
                     "null" if name is None else _scalar(name), "null" if expr is None else _scalar(expr),
                     pretty_json(list(site.properties), 3) if site.properties else "[]",

@@ -122,6 +122,8 @@ class ScanCache:
         self._outcomes_at = 0  # offset of the outcome lines
         self._lines: dict[str, str] | None = None  # folder (or NUL + named file) -> its outcomes' JSON text
         self._results: dict[str, Any] | None = None
+        self._prefetched = False  # the last result of this scan is decoded (into `_recalled`, when it could be)
+        self._recalled: tuple[str, Remembered] | None = None  # the folders it saw, what it found
         self.lost = False  # the outcome lines are unreadable: every file must be scanned again
         self.fresh: dict[str, list[Any]] = {}  # folders and named files seen in this run -> their record now
         self.fresh_named: dict[str, list[Any]] = {}
@@ -161,6 +163,10 @@ class ScanCache:
         self._handle = handle  # the file as it was: a scan that writes a new one meanwhile replaces, not changes it
         self._results_at = (start + sizes[0], sizes[1])
         self._outcomes_at = start + sizes[0] + sizes[1]
+
+    def known(self) -> bool:
+        """Whether there is a last scan to compare with (else every file is new)."""
+        return bool(self.folders or self.named)
 
     def _read(self, offset: int, size: int = -1) -> bytes:
         if self._handle is None:
@@ -272,15 +278,25 @@ class ScanCache:
         """The last result of this scan, when every folder it saw is unchanged and there is no other one now."""
         if not self.unchanged:
             return None
+        self.prefetch()
+        if self._recalled is not None and self._recalled[0] == "\0".join(self.seen):
+            return self._recalled[1]
+        return None
+
+    def prefetch(self) -> None:
+        """Decode the last result of this scan ahead of `recall` (the walk calls this while its helper process
+        works), unless a folder has changed already. `recall` decides whether it holds."""
+        if not self.unchanged or self._prefetched:
+            return
+        self._prefetched = True
         try:
             if self._results is None:
                 self._results = json.loads(self._read(*self._results_at))
             entry = self._results.get(self.scan) if isinstance(self._results, dict) else None
-            if isinstance(entry, list) and len(entry) == 2 and entry[0] == "\0".join(self.seen):
-                return Remembered.from_raw(entry[1])
+            if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str):
+                self._recalled = (entry[0], Remembered.from_raw(entry[1]))
         except _DECODE_ERRORS:
             pass
-        return None
 
     def outcomes(self) -> tuple[dict[str, FileOutcome], list[File]]:
         """The cached outcomes of the unchanged files (absolute path -> outcome, in walk order), and the files

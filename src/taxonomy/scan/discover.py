@@ -6,7 +6,8 @@ folders are followed once: a loop is reported, not walked forever. Unreadable fo
 
 The walk yields one folder at a time (so a scan can start on the first files while the walk goes on), and can stat
 each file on the way (the cache needs its size and modification time): with a folder open, `fstatat` on a bare name
-costs about half of a `stat` on the full path.
+costs about half of a `stat` on the full path. A re-scan (nothing to scan until a file is found changed) lists the
+whole tree first, then stats its files in two processes at once (see `_stat_on_two_cores`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import operator
 import os
 import re
+import sys
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -237,10 +239,15 @@ def walk(
     suffixes: Sequence[str] | None = None,
     memo: dict[str, Any] | None = None,
     stat: bool = False,
+    helper: bool = False,
+    idle: Callable[[], object] | None = None,
 ) -> Iterator[Folder]:
     """`discover`, one folder at a time; skipped paths go to `skipped`. `stat`: also the size and mtime of each file.
 
-    `memo`: pathspec's regexes for the .gitignore and include/exclude lines seen before (see `Rules`)."""
+    `memo`: pathspec's regexes for the .gitignore and include/exclude lines seen before (see `Rules`). `helper`: list
+    each tree whole first, then stat its files on two cores (see `_stat_on_two_cores`); for a re-scan, where the
+    stats are most of the work and nothing waits for the first folders. `idle` is called while the helper is still at
+    work (if it is started), once this process has done its share: something to do meanwhile."""
     wanted = {suffix: suffix for suffix in (suffixes if suffixes is not None else SUFFIXES)}
     include_rules = _rules(include, memo)
     exclude_rules = _rules(exclude, memo)
@@ -266,7 +273,10 @@ def walk(
                 yield _named_file(given, root, suffix, stat)
             continue
         narrowing = narrowed if include_rules or exclude_rules else None
-        yield from _walk(given, root, wanted, skipped, narrowing, memo, stat)
+        if stat and helper:
+            yield from _stat_on_two_cores(list(_walk(given, root, wanted, skipped, narrowing, memo, False)), idle)
+        else:
+            yield from _walk(given, root, wanted, skipped, narrowing, memo, stat)
 
 
 def _named_file(given: Path, root: Path, suffix: str, stat: bool) -> Folder:
@@ -420,6 +430,123 @@ def _folder(
                 append(0)
                 out.failed.add(index)
     return out
+
+
+HELPER_MIN_FILES = 4000  # below this, starting the helper process costs about what it saves
+HELPER_SHARE = 0.75  # of the files: this process has listed the folders already, and has `idle` to run
+
+
+def _stat_on_two_cores(folders: list[Folder], idle: Callable[[], object] | None = None) -> Iterator[Folder]:
+    """Stat the files of `folders` (listed, not stat'ed yet) and yield each: the files of the first folders here, the
+    rest (`HELPER_SHARE` of the files) at the same time in a helper process (forked: it has the list already), which
+    sends back their stats as one block of C integers. A stat is a system call that costs several times the Python
+    around it, and most of a warm re-scan: two processes share it (threads do not: they pass the GIL to and fro
+    between the calls). Where there is no fork, or this process runs other threads (a fork copies only the calling
+    one), or the tree is small: all here. Should the helper fail, its share is stat'ed here after all."""
+    total = sum(len(folder.names) for folder in folders)
+    threads = sys.modules.get("threading")
+    if total < HELPER_MIN_FILES or not hasattr(os, "fork") or (threads is not None and threads.active_count() > 1):
+        for folder in folders:
+            _stat_folder(folder)
+            yield folder
+        return
+    count, cut = 0, len(folders)
+    for index, folder in enumerate(folders):
+        count += len(folder.names)
+        if count >= (1 - HELPER_SHARE) * total:
+            cut = index + 1
+            break
+    mine, theirs = folders[:cut], folders[cut:]
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        pid = -1
+    if pid == 0:  # the helper: stat, send, and leave at once (no clean-up of the parent's things, no atexit)
+        code = 1
+        try:
+            os.close(read_end)
+            stats = array("q")
+            for folder in theirs:
+                stats.extend(_stats(folder.prefix, folder.names))
+            data = memoryview(stats.tobytes())
+            while data:
+                data = data[os.write(write_end, data) :]
+            code = 0
+        finally:
+            os._exit(code)
+    if pid > 0:
+        os.close(write_end)
+    received = b""
+    try:
+        for folder in mine:
+            _stat_folder(folder)
+            yield folder
+        if pid > 0:
+            if idle is not None:
+                idle()
+            received = _read_all(read_end)
+    finally:
+        if pid > 0:
+            os.close(read_end)  # (a helper still writing gets an error and leaves)
+            try:
+                _, status = os.waitpid(pid, 0)
+            except ChildProcessError:  # reaped already (SIGCHLD ignored): what it sent says whether it finished
+                status = 0
+            if status != 0:
+                received = b""
+    stats = array("q")
+    stats.frombytes(received[: len(received) - len(received) % stats.itemsize])
+    offset = 0
+    complete = len(stats) == 2 * sum(len(folder.names) for folder in theirs)
+    for folder in theirs:
+        if complete:
+            size = 2 * len(folder.names)
+            _take_stats(folder, stats[offset : offset + size])
+            offset += size
+        else:
+            _stat_folder(folder)
+        yield folder
+
+
+def _read_all(fd: int) -> bytes:
+    parts: list[bytes] = []
+    while True:
+        part = os.read(fd, 1 << 20)
+        if not part:
+            return b"".join(parts)
+        parts.append(part)
+
+
+def _stats(prefix: str, names: list[str]) -> array[int]:
+    """st_mtime_ns and st_size of each file in turn; a size of -1 where the stat failed."""
+    out = array("q")
+    append = out.append
+    stat = os.stat
+    for name in names:
+        try:
+            info = stat(prefix + name)
+            append(info.st_mtime_ns)
+            append(info.st_size)
+        except OSError:
+            append(0)
+            append(-1)
+    return out
+
+
+def _stat_folder(folder: Folder) -> None:
+    _take_stats(folder, _stats(folder.prefix, folder.names))
+
+
+def _take_stats(folder: Folder, stats: array[int]) -> None:
+    if stats and min(stats[1::2]) < 0:  # a stat failed
+        for index in range(1, len(stats), 2):
+            if stats[index] < 0:
+                stats[index - 1] = stats[index] = 0
+                folder.failed.add(index // 2)
+    folder.stats = stats
 
 
 _NAME = operator.attrgetter("name")
