@@ -235,6 +235,12 @@ def _walked(root: Path, **kwargs: object) -> list[tuple[str, list[str], list[int
     return [(f.rel_prefix, f.names, list(f.stats), set(f.failed)) for f in folders]
 
 
+def _known(root: Path) -> dict[str, str]:
+    """What the cache would say of the last scan."""
+    skipped: list[tuple[str, str]] = []
+    return {f.prefix.rstrip(os.sep): "\0".join(f.names) for f in walk([root], root, skipped, project=root)}
+
+
 def _tree_with_a_dangling_link(root: Path) -> None:
     for index in range(40):
         write(root / f"d{index % 7}" / f"f{index}.ts", "x" * index)
@@ -248,11 +254,19 @@ def test_the_helper_process_stats_like_this_one(tmp_path: Path, monkeypatch: pyt
     alone = _walked(tmp_path)
     assert ("d3/", ["f10.ts", "f17.ts", "f24.ts", "f3.ts", "f31.ts", "f38.ts", "gone.ts"]) in [f[:2] for f in alone]
     assert [f[3] for f in alone if f[0] == "d3/"] == [{6}]
-    both = _walked(tmp_path, helper=True, idle=lambda: calls.append(1))
-    assert both == alone
+    known = _known(tmp_path)
+    assert _walked(tmp_path, known=known, idle=lambda: calls.append(1)) == alone
     assert calls == ([1] if hasattr(os, "fork") else [])
+    # Folders changed since: new files, files gone, a new folder, a folder gone
+    write(tmp_path / "d1" / "new.ts", "new")
+    (tmp_path / "d2" / "f2.ts").unlink()
+    write(tmp_path / "new" / "a.ts", "a")
+    for path in (tmp_path / "d5").iterdir():
+        path.unlink()
+    (tmp_path / "d5").rmdir()
+    assert _walked(tmp_path, known=known) == _walked(tmp_path)
     monkeypatch.setattr(discover, "HELPER_MIN_FILES", 10_000)  # a small tree: all here, `idle` never called
-    assert _walked(tmp_path, helper=True, idle=lambda: calls.append(2)) == alone
+    assert _walked(tmp_path, known=known, idle=lambda: calls.append(2)) == _walked(tmp_path)
     assert 2 not in calls
 
 
@@ -261,7 +275,9 @@ def test_the_helper_process_stats_like_this_one(tmp_path: Path, monkeypatch: pyt
 def test_a_failed_helper_leaves_the_work_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
     _tree_with_a_dangling_link(tmp_path)
     alone = _walked(tmp_path)
+    known = _known(tmp_path)
     monkeypatch.setattr(discover, "HELPER_MIN_FILES", 0)
+    monkeypatch.setattr(discover, "HELPER_SHARE", 1.0)
     if failure == "no fork":
 
         def no_fork() -> int:
@@ -275,18 +291,17 @@ def test_a_failed_helper_leaves_the_work_here(tmp_path: Path, monkeypatch: pytes
             if os.getpid() != parent:  # in the helper
                 if failure == "helper dies":
                     raise RuntimeError("boom")
-                return real(prefix, names[:-1])
+                return real(prefix, names[:-1]) if prefix.endswith(f"{os.sep}d6{os.sep}") else real(prefix, names)
             return real(prefix, names)
 
         parent = os.getpid()
         monkeypatch.setattr(discover, "_stats", stats)
-    assert _walked(tmp_path, helper=True) == alone
+    assert _walked(tmp_path, known=known) == alone
 
 
 def test_a_file_changed_after_the_result_was_decoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The last result is decoded while the helper still works; a change it finds later still counts."""
+    """The last result is decoded while the helper still works, before any folder is checked: a change still counts."""
     monkeypatch.setattr(discover, "HELPER_MIN_FILES", 0)
-    monkeypatch.setattr(discover, "HELPER_SHARE", 0.5)
     write(tmp_path / "a" / "one.js", call("one"))
     write(tmp_path / "z" / "two.js", call("two"))
     assert names(tmp_path) == [("a/one.js", "one"), ("z/two.js", "two")]
@@ -299,15 +314,15 @@ def test_a_file_changed_after_the_result_was_decoded(tmp_path: Path, monkeypatch
 
     monkeypatch.setattr(ScanCache, "prefetch", prefetch)
     forks = hasattr(os, "fork")
-    # (z is walked first: its file is this process's share, a's the helper's)
-    edit(tmp_path / "a" / "one.js", call("new a"))  # found after the result was decoded
-    assert names(tmp_path) == [("a/one.js", "new a"), ("z/two.js", "two")]
-    assert prefetched == ([True] if forks else [])
-    prefetched.clear()
-    edit(tmp_path / "z" / "two.js", call("new z"))  # found before: nothing decoded
-    assert names(tmp_path) == [("a/one.js", "new a"), ("z/two.js", "new z")]
-    assert prefetched == ([False] if forks else [])
-    assert names(tmp_path) == [("a/one.js", "new a"), ("z/two.js", "new z")]
+    assert names(tmp_path) == [("a/one.js", "one"), ("z/two.js", "two")]
+    assert prefetched == ([True, True] if forks else [True])  # (recall asks too)
+    for folder, name in (("a", "one.js"), ("z", "two.js")):
+        prefetched.clear()
+        edit(tmp_path / folder / name, call(f"new {folder}"))
+        expected = [("a/one.js", "new a"), ("z/two.js", "new z" if folder == "z" else "two")]
+        assert names(tmp_path) == expected
+        assert prefetched == ([True] if forks else [])
+        assert names(tmp_path) == expected
 
 
 def test_an_empty_tree_is_remembered(tmp_path: Path) -> None:

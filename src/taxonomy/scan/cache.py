@@ -164,9 +164,9 @@ class ScanCache:
         self._results_at = (start + sizes[0], sizes[1])
         self._outcomes_at = start + sizes[0] + sizes[1]
 
-    def known(self) -> bool:
-        """Whether there is a last scan to compare with (else every file is new)."""
-        return bool(self.folders or self.named)
+    def known(self) -> dict[str, str]:
+        """The folders of the last scans and their source files' names, joined by NUL (see `discover.walk`)."""
+        return {path: record[0] for path, record in self.folders.items() if _is_record(record)}
 
     def _read(self, offset: int, size: int = -1) -> bytes:
         if self._handle is None:

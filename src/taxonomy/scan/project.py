@@ -72,9 +72,9 @@ def _scan(
         cache = ScanCache(project, cache_key(*_fingerprint(settings)), scan)
     found_skipped: list[tuple[str, str]] = []
     memo = cache.gitignore if cache is not None else None
-    rescan = cache is not None and cache.known()  # the stats are most of the work: on two cores (see discover.py)
+    known = cache.known() if cache is not None else None  # a re-scan: its stats are on two cores (see discover.py)
     folders = walk(given, root, found_skipped, project=project, include=settings.include, exclude=settings.exclude,
-                   suffixes=suffixes, memo=memo, stat=cache is not None, helper=rescan,
+                   suffixes=suffixes, memo=memo, stat=cache is not None, known=known,
                    idle=cache.prefetch if cache is not None else None)  # fmt: skip
     seen: list[Folder] = []
     todo: list[File] = []  # until there are enough for the runner (most warm runs never need it)
