@@ -240,7 +240,9 @@ def _walked(root: Path, **kwargs: object) -> list[tuple[str, list[str], list[int
 def _known(root: Path) -> dict[str, str]:
     """What the cache would say of the last scan."""
     skipped: list[tuple[str, str]] = []
-    return {f.prefix.rstrip(os.sep): "\0".join(f.names) for f in walk([root], root, skipped, project=root)}
+    return {
+        f.prefix.rstrip(os.sep): discover.SEPARATOR.join(f.names) for f in walk([root], root, skipped, project=root)
+    }
 
 
 def _tree_with_a_dangling_link(root: Path) -> None:
@@ -333,3 +335,27 @@ def test_an_empty_tree_is_remembered(tmp_path: Path) -> None:
     os.utime(cache_file(tmp_path), ns=(before - 10**9, before - 10**9))
     assert names(tmp_path) == []
     assert cache_file(tmp_path).stat().st_mtime_ns == before - 10**9  # read, not written again
+
+
+def test_the_remembered_result_round_trips() -> None:
+    from taxonomy.scan.cache import Remembered
+    from taxonomy.scan.records import Suppressed
+
+    plain = CallSite("a.ts", 1, 2, "typescript", "braze", "event", "log", "x", None)
+    sites = [
+        plain,
+        CallSite(
+            "a.ts", 3, 4, "typescript", "braze", "event", "log", None, "f()", ("k",), "W.send", (("k", "string"),)
+        ),
+        CallSite("b.py", 5, 6, "python", "braze", "attribute", "set", "age", None, value_type="integer", value=0),
+        CallSite("b.py", 7, 8, "python", "braze", "attribute", "set", "on", None, value=False),
+        CallSite("c.kt", 9, 1, "kotlin", "braze", "event", "log", None, "A.B", properties_known=False),
+        CallSite("c.kt", 9, 9, "kotlin", "braze", "event", "log", None, "A.B + x", pending=("r:A.B", "s:x")),
+    ]
+    remembered = Remembered(sites, [Skipped("d.js", "binary")], [Suppressed("a.ts", 1, 3, ("COD001",))], 3, 4, ["x"])
+    raw = remembered.to_raw()
+    assert [len(row) for row in raw[0]] == [9, 16, 16, 16, 16, 16]  # the defaults are left out
+    again = Remembered.from_raw(json.loads(json.dumps(raw)))
+    assert again.sites == sites
+    assert (again.skipped, again.suppressions) == (remembered.skipped, remembered.suppressions)
+    assert (again.parsed, again.files, again.languages) == (3, 4, ["x"])

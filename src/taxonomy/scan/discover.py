@@ -40,6 +40,7 @@ _BY_FD = os.scandir in os.supports_fd and os.stat in os.supports_dir_fd and os.o
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 
 Stat = tuple[int, int]  # st_mtime_ns, st_size
+SEPARATOR = "/"  # between file names joined in one string: no file name holds it (and JSON need not escape it)
 
 
 class Discovered:
@@ -246,10 +247,10 @@ def walk(
     """`discover`, one folder at a time; skipped paths go to `skipped`. `stat`: also the size and mtime of each file.
 
     `memo`: pathspec's regexes for the .gitignore and include/exclude lines seen before (see `Rules`). `known`: the
-    folders of the last scan (path -> their files' names, joined by NUL): while this process lists the tree, a helper
-    process stats most of those files (see `StatHelper`), then the folders are yielded; for a re-scan, where the
-    stats are most of the work and nothing waits for the first folders. `idle` is called while the helper is still at
-    work (if it was started), once this process has done its share: something to do meanwhile."""
+    folders of the last scan (path -> their files' names, joined by `SEPARATOR`): while this process lists the tree,
+    a helper process stats most of those files (see `StatHelper`), then the folders are yielded; for a re-scan, where
+    the stats are most of the work and nothing waits for the first folders. `idle` is called while the helper is
+    still at work (if it was started), once this process has done its share: something to do meanwhile."""
     wanted = {suffix: suffix for suffix in (suffixes if suffixes is not None else SUFFIXES)}
     include_rules = _rules(include, memo)
     exclude_rules = _rules(exclude, memo)
@@ -453,7 +454,7 @@ class StatHelper:
 
     def __init__(self, pid: int, read_end: int, share: dict[str, tuple[str, int]], size: int) -> None:
         self.pid, self.read_end = pid, read_end
-        self.share = share  # folder -> (its files' names joined by NUL, offset of its stats in the block)
+        self.share = share  # folder -> (its files' names joined by `SEPARATOR`, offset of its stats in the block)
         self.size = size  # of the block, in integers
         self.block: array[int] | None = None  # once received (empty: the helper failed)
         self.idled = False
@@ -462,7 +463,7 @@ class StatHelper:
     def start(cls, known: Mapping[str, str], given: Sequence[str]) -> StatHelper | None:
         prefixes = tuple(folder.rstrip(os.sep) + os.sep for folder in given)
         candidates = [(path, names) for path, names in known.items() if (path + os.sep).startswith(prefixes)]
-        total = sum(names.count("\0") + 1 for _path, names in candidates if names)
+        total = sum(names.count(SEPARATOR) + 1 for _path, names in candidates if names)
         threads = sys.modules.get("threading")
         if total < HELPER_MIN_FILES or not hasattr(os, "fork") or (threads is not None and threads.active_count() > 1):
             return None
@@ -474,7 +475,7 @@ class StatHelper:
             if not names:
                 continue
             share[path] = (names, offset)
-            offset += 2 * (names.count("\0") + 1)
+            offset += 2 * (names.count(SEPARATOR) + 1)
             if offset >= 2 * HELPER_SHARE * total:
                 break
         read_end, write_end = os.pipe()
@@ -490,7 +491,7 @@ class StatHelper:
                 os.close(read_end)
                 block = array("q")
                 for path, (names, _offset) in share.items():
-                    block.extend(_stats(path + os.sep, names.split("\0")))
+                    block.extend(_stats(path + os.sep, names.split(SEPARATOR)))
                 data = memoryview(block.tobytes())
                 while data:
                     data = data[os.write(write_end, data) :]
@@ -504,7 +505,7 @@ class StatHelper:
         """Fill in the stats of `folders` (listed, not stat'ed): those the helper took from it, the others here."""
         theirs = []
         for folder in folders:
-            mine = folder.path is None or self.share.get(folder.path, ("",))[0] != "\0".join(folder.names)
+            mine = folder.path is None or self.share.get(folder.path, ("",))[0] != SEPARATOR.join(folder.names)
             if mine:
                 _stat_folder(folder)
             else:
