@@ -20,8 +20,6 @@ from taxonomy.scan.discover import Rules, walk
 from taxonomy.scan.languages import SUFFIXES
 from taxonomy.scan.records import CallSite, ScanResult, Skipped
 
-HELPER = hasattr(os, "fork") and len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else "ab") >= 2
-
 
 @pytest.fixture(autouse=True, params=["one core", "two cores"])
 def stat_helper(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -260,7 +258,7 @@ def test_the_helper_process_stats_like_this_one(tmp_path: Path, monkeypatch: pyt
     assert [f[3] for f in alone if f[0] == "d3/"] == [{6}]
     known = _known(tmp_path)
     assert _walked(tmp_path, known=known, idle=lambda: calls.append(1)) == alone
-    assert calls == ([1] if HELPER else [])
+    assert calls == ([1] if discover.helper_possible() else [])
     # Folders changed since: new files, files gone, a new folder, a folder gone
     write(tmp_path / "d1" / "new.ts", "new")
     (tmp_path / "d2" / "f2.ts").unlink()
@@ -274,9 +272,10 @@ def test_the_helper_process_stats_like_this_one(tmp_path: Path, monkeypatch: pyt
     assert 2 not in calls
 
 
-@pytest.mark.skipif(not HELPER, reason="no fork or one core: never a helper")
 @pytest.mark.parametrize("failure", ["no fork", "helper dies", "helper sends too little"])
 def test_a_failed_helper_leaves_the_work_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
+    if not discover.helper_possible():
+        pytest.skip("no fork, one core, or other threads: never a helper")
     _tree_with_a_dangling_link(tmp_path)
     alone = _walked(tmp_path)
     known = _known(tmp_path)
@@ -317,7 +316,7 @@ def test_a_file_changed_after_the_result_was_decoded(tmp_path: Path, monkeypatch
         real(self)
 
     monkeypatch.setattr(ScanCache, "prefetch", prefetch)
-    forks = HELPER
+    forks = discover.helper_possible()
     assert names(tmp_path) == [("a/one.js", "one"), ("z/two.js", "two")]
     assert prefetched == ([True, True] if forks else [True])  # (recall asks too)
     for folder, name in (("a", "one.js"), ("z", "two.js")):

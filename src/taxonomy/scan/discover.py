@@ -342,7 +342,7 @@ def _walk(
         folder, specs = stack.pop()
         fd: int | None = None
         try:
-            if _BY_FD:
+            if _BY_FD and stat:  # (to stat the files relative to it; else a listing by path takes fewer system calls)
                 fd = os.open(folder, _DIR_FLAGS)
                 info = os.fstat(fd)
             else:
@@ -464,11 +464,8 @@ class StatHelper:
         prefixes = tuple(folder.rstrip(os.sep) + os.sep for folder in given)
         candidates = [(path, names) for path, names in known.items() if (path + os.sep).startswith(prefixes)]
         total = sum(names.count(SEPARATOR) + 1 for _path, names in candidates if names)
-        threads = sys.modules.get("threading")
-        if total < HELPER_MIN_FILES or not hasattr(os, "fork") or (threads is not None and threads.active_count() > 1):
+        if total < HELPER_MIN_FILES or not helper_possible():
             return None
-        if len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)) < 2:
-            return None  # one core: the helper would only take turns with this process
         share: dict[str, tuple[str, int]] = {}
         offset = 0
         for path, names in candidates:
@@ -544,6 +541,14 @@ class StatHelper:
             return os.waitpid(pid, 0)[1]
         except ChildProcessError:  # reaped already (SIGCHLD ignored): what it sent says whether it finished
             return 0
+
+
+def helper_possible() -> bool:
+    """A fork, a second core for it, and no other thread in this process (a fork copies only the calling one)."""
+    threads = sys.modules.get("threading")
+    if not hasattr(os, "fork") or (threads is not None and threads.active_count() > 1):
+        return False
+    return len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)) > 1
 
 
 HELPER_MIN_FILES = 4000  # below this, starting the helper process costs about what it saves
