@@ -544,11 +544,19 @@ class StatHelper:
 
 
 def helper_possible() -> bool:
-    """A fork, a second core for it, and no other thread in this process (a fork copies only the calling one)."""
+    """A fork, no other thread in this process (a fork copies only the calling one), and a second core that is not
+    busy already (by the load average of the last minute): else the helper would only take turns with this process,
+    and the two would do more work in all in more time."""
     threads = sys.modules.get("threading")
     if not hasattr(os, "fork") or (threads is not None and threads.active_count() > 1):
         return False
-    return len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)) > 1
+    if len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)) < 2:
+        return False
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return True
+    return load < (os.cpu_count() or 1) - 1
 
 
 HELPER_MIN_FILES = 4000  # below this, starting the helper process costs about what it saves
