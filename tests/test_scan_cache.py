@@ -200,7 +200,16 @@ def test_pretty_json_is_json_dumps() -> None:
     for sample in samples:
         assert pretty_json(sample) == json.dumps(sample, indent=2, ensure_ascii=False)
     site = CallSite("é\n.js", 1, 2, "javascript", "braze", "event", "log", None, 'a"b', ("p", "q\u2028"), "v")
-    for result in (ScanResult("r", (), ()), ScanResult("r", (site, site), (Skipped("a", "b"),))):
+    others = [  # other files, kinds, names; and fields of types the fast way does not know (a damaged cache)
+        CallSite("b.py", 3, 4, "python", "braze", "attribute", "set", "n", None, value=1),
+        CallSite("b.py", 5, 6, "python", "segment", "event", "log", 7, 8.5, via=True),  # type: ignore[arg-type]
+        CallSite("c.kt", 7, 8, ["kotlin"], "braze", "event", "log", "x", None),  # type: ignore[arg-type]
+        CallSite("c.kt", 9, 1, "kotlin", "braze", "event", "log", "x", None),
+        CallSite(None, True, 2, "kotlin", "braze", "event", "log", "x", None),  # type: ignore[arg-type]
+    ]
+    results = (ScanResult("r", (), ()), ScanResult("r", (site, site), (Skipped("a", "b"),)),
+               ScanResult("r", (site, *others, site), ()))  # fmt: skip
+    for result in results:
         assert json_text(result) == json.dumps(result.to_json(), indent=2, ensure_ascii=False)
 
 

@@ -461,10 +461,12 @@ class StatHelper:
 
     @classmethod
     def start(cls, known: Mapping[str, str], given: Sequence[str]) -> StatHelper | None:
+        if not helper_possible():
+            return None
         prefixes = tuple(folder.rstrip(os.sep) + os.sep for folder in given)
         candidates = [(path, names) for path, names in known.items() if (path + os.sep).startswith(prefixes)]
         total = sum(names.count(SEPARATOR) + 1 for _path, names in candidates if names)
-        if total < HELPER_MIN_FILES or not helper_possible():
+        if total < HELPER_MIN_FILES:
             return None
         share: dict[str, tuple[str, int]] = {}
         offset = 0
