@@ -74,14 +74,14 @@ def load_settings(config: Config) -> ScanSettings:
             raise TaxonomyError(f"{_where(config, key)}: unknown setting{did_you_mean(key, KEYS)}")
     packs = _strings(config, table, "packs")
     if packs:
-        from taxonomy.scan.signatures import available_packs  # (here: most settings name no pack)
+        from taxonomy.scan.signatures import available_packs  # here: most settings name no pack
 
-    known_packs = available_packs() if packs else ()
-    for pack in packs:
-        if pack not in known_packs:
-            from taxonomy.fuzzy import did_you_mean
+        known_packs = available_packs()
+        for pack in packs:
+            if pack not in known_packs:
+                from taxonomy.fuzzy import did_you_mean
 
-            raise TaxonomyError(f"{_where(config, 'packs')}: no pack {pack!r}{did_you_mean(pack, known_packs)}")
+                raise TaxonomyError(f"{_where(config, 'packs')}: no pack {pack!r}{did_you_mean(pack, known_packs)}")
     wrappers_raw = table.get("wrappers", [])
     if not isinstance(wrappers_raw, list):
         raise TaxonomyError(f"{_where(config, 'wrappers')} must be an array of tables ([[scan.wrappers]])")
