@@ -546,19 +546,31 @@ class StatHelper:
 
 
 def helper_possible() -> bool:
-    """A fork, no other thread in this process (a fork copies only the calling one), and a second core that is not
-    busy already (by the load average of the last minute): else the helper would only take turns with this process,
-    and the two would do more work in all in more time."""
+    """A fork, no other thread in this process (a fork copies only the calling one), and a second core that is free
+    now: else the helper would only take turns with this process, and the two would do more work in more time."""
     threads = sys.modules.get("threading")
     if not hasattr(os, "fork") or (threads is not None and threads.active_count() > 1):
         return False
     if len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)) < 2:
         return False
+    return _core_free()
+
+
+def _core_free() -> bool:
+    """Linux: fewer tasks ready to run at this moment (this one included) than cores. Elsewhere: a load average of
+    the last minute at least half a core short of them."""
+    cores = os.cpu_count() or 1
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        fd = os.open("/proc/loadavg", os.O_RDONLY)
+        try:
+            fields = os.read(fd, 256).split()
+        finally:
+            os.close(fd)
+        return int(fields[3].split(b"/")[0]) < cores  # "0.52 0.58 0.59 1/189 4321": 1 task ready now, of 189
     try:
-        load = os.getloadavg()[0]
+        return os.getloadavg()[0] < cores - 0.5
     except (AttributeError, OSError):
         return True
-    return load < (os.cpu_count() or 1) - 1
 
 
 HELPER_MIN_FILES = 4000  # below this, starting the helper process costs about what it saves
