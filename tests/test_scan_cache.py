@@ -14,9 +14,20 @@ from conftest import write
 
 from taxonomy.commands.scan import json_text, pretty_json
 from taxonomy.config import Config
-from taxonomy.scan import scan_paths
-from taxonomy.scan.discover import Rules
+from taxonomy.scan import discover, scan_paths
+from taxonomy.scan.cache import ScanCache
+from taxonomy.scan.discover import Rules, walk
+from taxonomy.scan.languages import SUFFIXES
 from taxonomy.scan.records import CallSite, ScanResult, Skipped
+
+
+@pytest.fixture(autouse=True, params=["one core", "two cores"])
+def stat_helper(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test twice: a re-scan stats the files here only (a small tree), and with a helper process too."""
+    monkeypatch.setattr(discover, "_core_free", lambda: True)  # an idle machine (the helper's rule)
+    if request.param == "two cores":
+        monkeypatch.setattr(discover, "HELPER_MIN_FILES", 0)
+    return str(request.param)
 
 
 def names(path: Path, **kwargs: object) -> list[tuple[str, str | None]]:
@@ -188,7 +199,16 @@ def test_pretty_json_is_json_dumps() -> None:
     for sample in samples:
         assert pretty_json(sample) == json.dumps(sample, indent=2, ensure_ascii=False)
     site = CallSite("é\n.js", 1, 2, "javascript", "braze", "event", "log", None, 'a"b', ("p", "q\u2028"), "v")
-    for result in (ScanResult("r", (), ()), ScanResult("r", (site, site), (Skipped("a", "b"),))):
+    others = [  # other files, kinds, names; and fields of types the fast way does not know (a damaged cache)
+        CallSite("b.py", 3, 4, "python", "braze", "attribute", "set", "n", None, value=1),
+        CallSite("b.py", 5, 6, "python", "segment", "event", "log", 7, 8.5, via=True),  # type: ignore[arg-type]
+        CallSite("c.kt", 7, 8, ["kotlin"], "braze", "event", "log", "x", None),  # type: ignore[arg-type]
+        CallSite("c.kt", 9, 1, "kotlin", "braze", "event", "log", "x", None),
+        CallSite(None, True, 2, "kotlin", "braze", "event", "log", "x", None),  # type: ignore[arg-type]
+    ]
+    results = (ScanResult("r", (), ()), ScanResult("r", (site, site), (Skipped("a", "b"),)),
+               ScanResult("r", (site, *others, site), ()))  # fmt: skip
+    for result in results:
         assert json_text(result) == json.dumps(result.to_json(), indent=2, ensure_ascii=False)
 
 
@@ -217,3 +237,141 @@ def test_constants_of_other_files_with_workers(tmp_path: Path) -> None:
     one = scan_paths([tmp_path], Config(root=tmp_path), use_cache=False, jobs=1)
     assert [(s.file, s.name) for s in two.call_sites] == [("app/Use.kt", "viewed"), ("src/use.ts", "signed_up")]
     assert two.call_sites == one.call_sites
+
+
+def _walked(root: Path, **kwargs: object) -> list[tuple[str, list[str], list[int], set[int]]]:
+    skipped: list[tuple[str, str]] = []
+    folders = walk([root], root, skipped, project=root, suffixes=list(SUFFIXES), stat=True, **kwargs)  # type: ignore[arg-type]
+    return [(f.rel_prefix, f.names, list(f.stats), set(f.failed)) for f in folders]
+
+
+def _known(root: Path) -> dict[str, str]:
+    """What the cache would say of the last scan."""
+    skipped: list[tuple[str, str]] = []
+    return {
+        f.prefix.rstrip(os.sep): discover.SEPARATOR.join(f.names) for f in walk([root], root, skipped, project=root)
+    }
+
+
+def _tree_with_a_dangling_link(root: Path) -> None:
+    for index in range(40):
+        write(root / f"d{index % 7}" / f"f{index}.ts", "x" * index)
+    (root / "d3" / "gone.ts").symlink_to(root / "missing.ts")  # listed, but its stat fails
+
+
+def test_the_helper_process_stats_like_this_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tree_with_a_dangling_link(tmp_path)
+    monkeypatch.setattr(discover, "HELPER_MIN_FILES", 0)
+    calls: list[int] = []
+    alone = _walked(tmp_path)
+    assert ("d3/", ["f10.ts", "f17.ts", "f24.ts", "f3.ts", "f31.ts", "f38.ts", "gone.ts"]) in [f[:2] for f in alone]
+    assert [f[3] for f in alone if f[0] == "d3/"] == [{6}]
+    known = _known(tmp_path)
+    assert _walked(tmp_path, known=known, idle=lambda: calls.append(1)) == alone
+    assert calls == ([1] if discover.helper_possible() else [])
+    # Folders changed since: new files, files gone, a new folder, a folder gone
+    write(tmp_path / "d1" / "new.ts", "new")
+    (tmp_path / "d2" / "f2.ts").unlink()
+    write(tmp_path / "new" / "a.ts", "a")
+    for path in (tmp_path / "d5").iterdir():
+        path.unlink()
+    (tmp_path / "d5").rmdir()
+    assert _walked(tmp_path, known=known) == _walked(tmp_path)
+    monkeypatch.setattr(discover, "_core_free", lambda: False)  # every core busy: all here
+    assert _walked(tmp_path, known=known, idle=lambda: calls.append(2)) == _walked(tmp_path)
+    monkeypatch.setattr(discover, "_core_free", lambda: True)
+    monkeypatch.setattr(discover, "HELPER_MIN_FILES", 10_000)  # a small tree: all here, `idle` never called
+    assert _walked(tmp_path, known=known, idle=lambda: calls.append(3)) == _walked(tmp_path)
+    assert calls == ([1] if discover.helper_possible() else [])
+
+
+@pytest.mark.parametrize("failure", ["no fork", "helper dies", "helper sends too little"])
+def test_a_failed_helper_leaves_the_work_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
+    if not discover.helper_possible():
+        pytest.skip("no fork, one core, or other threads: never a helper")
+    _tree_with_a_dangling_link(tmp_path)
+    alone = _walked(tmp_path)
+    known = _known(tmp_path)
+    monkeypatch.setattr(discover, "HELPER_MIN_FILES", 0)
+    monkeypatch.setattr(discover, "HELPER_SHARE", 1.0)
+    if failure == "no fork":
+
+        def no_fork() -> int:
+            raise OSError("no more processes")
+
+        monkeypatch.setattr(os, "fork", no_fork)
+    else:
+        real = discover._stats
+
+        def stats(prefix: str, names: list[str]) -> object:
+            if os.getpid() != parent:  # in the helper
+                if failure == "helper dies":
+                    raise RuntimeError("boom")
+                return real(prefix, names[:-1]) if prefix.endswith(f"{os.sep}d6{os.sep}") else real(prefix, names)
+            return real(prefix, names)
+
+        parent = os.getpid()
+        monkeypatch.setattr(discover, "_stats", stats)
+    assert _walked(tmp_path, known=known) == alone
+
+
+def test_a_file_changed_after_the_result_was_decoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last result is decoded while the helper still works, before any folder is checked: a change still counts."""
+    monkeypatch.setattr(discover, "HELPER_MIN_FILES", 0)
+    write(tmp_path / "a" / "one.js", call("one"))
+    write(tmp_path / "z" / "two.js", call("two"))
+    assert names(tmp_path) == [("a/one.js", "one"), ("z/two.js", "two")]
+    prefetched: list[bool] = []
+    real = ScanCache.prefetch
+
+    def prefetch(self: ScanCache) -> None:
+        prefetched.append(self.unchanged)
+        real(self)
+
+    monkeypatch.setattr(ScanCache, "prefetch", prefetch)
+    forks = discover.helper_possible()
+    assert names(tmp_path) == [("a/one.js", "one"), ("z/two.js", "two")]
+    assert prefetched == ([True, True] if forks else [True])  # (recall asks too)
+    for folder, name in (("a", "one.js"), ("z", "two.js")):
+        prefetched.clear()
+        edit(tmp_path / folder / name, call(f"new {folder}"))
+        expected = [("a/one.js", "new a"), ("z/two.js", "new z" if folder == "z" else "two")]
+        assert names(tmp_path) == expected
+        assert prefetched == ([True] if forks else [])
+        assert names(tmp_path) == expected
+
+
+def test_an_empty_tree_is_remembered(tmp_path: Path) -> None:
+    assert names(tmp_path) == []
+    before = cache_file(tmp_path).stat().st_mtime_ns
+    os.utime(cache_file(tmp_path), ns=(before - 10**9, before - 10**9))
+    assert names(tmp_path) == []
+    assert cache_file(tmp_path).stat().st_mtime_ns == before - 10**9  # read, not written again
+
+
+def test_the_remembered_result_round_trips() -> None:
+    from taxonomy.scan.cache import Remembered
+    from taxonomy.scan.records import Suppressed
+
+    plain = CallSite("a.ts", 1, 2, "typescript", "braze", "event", "log", "x", None)
+    sites = [
+        plain,
+        CallSite(
+            "a.ts", 3, 4, "typescript", "braze", "event", "log", None, "f()", ("k",), "W.send", (("k", "string"),)
+        ),
+        CallSite("b.py", 5, 6, "python", "braze", "attribute", "set", "age", None, value_type="integer", value=0),
+        CallSite("b.py", 7, 8, "python", "braze", "attribute", "set", "on", None, value=False),
+        CallSite("c.kt", 9, 1, "kotlin", "braze", "event", "log", None, "A.B", properties_known=False),
+        CallSite("c.kt", 9, 9, "kotlin", "braze", "event", "log", None, "A.B + x", pending=("r:A.B", "s:x")),
+    ]
+    remembered = Remembered(sites, [Skipped("d.js", "binary")], [Suppressed("a.ts", 1, 3, ("COD001",))], 3, 4, ["x"])
+    raw = remembered.to_raw()
+    assert [len(row) for row in raw[0]] == [9, 16, 16, 16, 16, 16]  # the defaults are left out
+    again = Remembered.from_raw(json.loads(json.dumps(raw)))
+    assert again.sites == sites
+    assert (again.skipped, again.suppressions) == (remembered.skipped, remembered.suppressions)
+    assert (again.parsed, again.files, again.languages) == (3, 4, ["x"])
+
+
+def test_a_free_core_is_told_by_the_tasks_ready_to_run() -> None:
+    assert discover._core_free() in (True, False)  # whatever the machine does now; never an error

@@ -14,9 +14,11 @@ import click
 
 from taxonomy import __version__
 from taxonomy.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, TaxonomyError
-from taxonomy.reporters import REPORTERS
+from taxonomy.reporters_table import REPORTERS
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
+# One of each, shared by the options: making one looks up its name's translation on disk (click calls gettext).
+ANY_PATH, FILE, FOLDER = click.Path(), click.Path(dir_okay=False), click.Path(file_okay=False)
 
 
 @click.group(context_settings=CONTEXT)
@@ -44,15 +46,15 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
             callback=_check_formats,
             help=f"Output format: {', '.join(sorted(REPORTERS))}. Repeatable; FORMAT:FILE writes that one to FILE.",
         ),
-        click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file."),
+        click.option("--output-file", "-o", type=FILE, help="Write the report to this file."),
         click.option(
             "--baseline",
-            type=click.Path(dir_okay=False),
+            type=FILE,
             help="Fail only on findings this baseline file does not accept; list the fixed ones.",
         ),
         click.option(
             "--write-baseline",
-            type=click.Path(dir_okay=False),
+            type=FILE,
             metavar="FILE",
             help="Record every current finding in FILE (keyed by code, entity and file; not by line) and exit 0.",
         ),
@@ -70,7 +72,7 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--config",
-            type=click.Path(dir_okay=False),
+            type=FILE,
             help="Settings file (default: .taxonomy.toml or [tool.taxonomy] in pyproject.toml, searched upwards).",
         ),
     ]
@@ -88,7 +90,7 @@ def _check_formats(ctx: click.Context, param: click.Parameter, value: tuple[str,
 
 
 def _report_options(kwargs: dict[str, Any]) -> Any:
-    from taxonomy.commands import ReportOptions
+    from taxonomy.commands.shared import ReportOptions
 
     return ReportOptions(
         format=kwargs.pop("fmt"),
@@ -103,7 +105,7 @@ def _report_options(kwargs: dict[str, Any]) -> Any:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("file", required=False, type=click.Path(dir_okay=True))
+@click.argument("file", required=False, type=ANY_PATH)
 @click.option("--fix", is_flag=True, help="Apply the safe fixes findings offer (never renames), then report the rest.")
 @report_options
 def lint(file: str | None, fix: bool, **kwargs: Any) -> int:
@@ -149,7 +151,7 @@ def rule_(code: str) -> int:
     f"{', '.join(sorted(set(REPORTERS) - {'text', 'json', 'markdown'})) or 'the shared formats'} report them as "
     "findings (DIF codes). Repeatable; FORMAT:FILE writes that one to FILE.",
 )
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("--output-file", "-o", type=FILE, help="Write the report to this file.")
 @click.option(
     "--fail-on",
     type=click.Choice(["breaking", "risky", "none"]),
@@ -158,7 +160,7 @@ def rule_(code: str) -> int:
 @click.option("--code", multiple=True, metavar="PATHS", help="Source paths: removals nothing sends are downgraded.")
 @click.option("--select", multiple=True, metavar="CODES", help="Only these codes (DIF001 breaking ... DIF005).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes, e.g. DIF003 to hide safe changes.")
-@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: searched upwards).")
+@click.option("--config", type=FILE, help="Settings file (default: searched upwards).")
 def diff_(old: str | None, new: str | None, fmt: tuple[str, ...], **kwargs: Any) -> int:
     """Every change between two versions of the taxonomy, classified breaking / risky / safe.
 
@@ -172,11 +174,9 @@ def diff_(old: str | None, new: str | None, fmt: tuple[str, ...], **kwargs: Any)
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("exports", nargs=-1, metavar="EXPORT...", type=click.Path(dir_okay=False))
-@click.option(
-    "--taxonomy", "-t", "taxonomy_file", type=click.Path(), help="The taxonomy file (default: taxonomy.yaml)."
-)
-@click.option("--code", "code_paths", multiple=True, type=click.Path(), help="Also scan these source paths.")
+@click.argument("exports", nargs=-1, metavar="EXPORT...", type=FILE)
+@click.option("--taxonomy", "-t", "taxonomy_file", type=ANY_PATH, help="The taxonomy file (default: taxonomy.yaml).")
+@click.option("--code", "code_paths", multiple=True, type=ANY_PATH, help="Also scan these source paths.")
 @report_options
 def drift(exports: tuple[str, ...], taxonomy_file: str | None, code_paths: tuple[str, ...], **kwargs: Any) -> int:
     """Compare the taxonomy with what Braze holds.
@@ -194,9 +194,9 @@ def drift(exports: tuple[str, ...], taxonomy_file: str | None, code_paths: tuple
 @click.option(
     "--instance", metavar="URL", help="REST endpoint, e.g. https://rest.iad-01.braze.com (or BRAZE_REST_ENDPOINT)."
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Snapshot file (default: braze-export.json).")
+@click.option("--output", "-o", type=FILE, help="Snapshot file (default: braze-export.json).")
 @click.option("--workspace", help="Workspace name to record (default: the taxonomy's `workspace`).")
-@click.option("--taxonomy", "-t", type=click.Path(dir_okay=False), help="Taxonomy file to read `workspace` from.")
+@click.option("--taxonomy", "-t", type=FILE, help="Taxonomy file to read `workspace` from.")
 @click.option("--timeout", type=click.FloatRange(min=0.01), help="Seconds to wait for each response (default: 30).")
 @click.option("--retries", type=click.IntRange(min=0), help="Retries on 429, 5xx and network errors (default: 4).")
 @click.option(
@@ -206,9 +206,7 @@ def drift(exports: tuple[str, ...], taxonomy_file: str | None, code_paths: tuple
 @click.option("--legacy-events", is_flag=True, help="Read event names from /events/list instead of /events.")
 @click.option("--allow-insecure-http", is_flag=True, help="Allow an http:// instance (local test servers only).")
 @click.option("--verbose", "-v", is_flag=True, help="Log every request (the key is never shown).")
-@click.option(
-    "--config", type=click.Path(dir_okay=False), help="Settings file (default: .taxonomy.toml, searched upwards)."
-)
+@click.option("--config", type=FILE, help="Settings file (default: .taxonomy.toml, searched upwards).")
 def pull(**kwargs: Any) -> int:
     """Fetch custom attributes, events and products from the Braze REST API into a snapshot file.
 
@@ -222,15 +220,13 @@ def pull(**kwargs: Any) -> int:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("exports", nargs=-1, metavar="[EXPORT]...", type=click.Path(dir_okay=False))
-@click.option(
-    "--code", "code_paths", multiple=True, type=click.Path(), help="Also take names from a scan of these paths."
-)
-@click.option("--output", "-o", default="taxonomy.yaml", show_default=True, type=click.Path(), help="File to write.")
+@click.argument("exports", nargs=-1, metavar="[EXPORT]...", type=FILE)
+@click.option("--code", "code_paths", multiple=True, type=ANY_PATH, help="Also take names from a scan of these paths.")
+@click.option("--output", "-o", default="taxonomy.yaml", show_default=True, type=ANY_PATH, help="File to write.")
 @click.option("--workspace", help="The Braze workspace the taxonomy describes (default: the snapshot's).")
 @click.option("--schema", metavar="URL", help="Schema location for the editor modeline.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (for the code scan).")
+@click.option("--config", type=FILE, help="Settings file (for the code scan).")
 def init(
     exports: tuple[str, ...],
     code_paths: tuple[str, ...],
@@ -251,10 +247,10 @@ def init(
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=ANY_PATH)
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the output to this file.")
-@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: searched upwards).")
+@click.option("--output-file", "-o", type=FILE, help="Write the output to this file.")
+@click.option("--config", type=FILE, help="Settings file (default: searched upwards).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write .taxonomy-cache/.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), help="Worker processes (0: automatic).")
 def scan(paths: tuple[str, ...], fmt: str, output_file: str | None, config: str | None, no_cache: bool,
@@ -269,8 +265,8 @@ def scan(paths: tuple[str, ...], fmt: str, output_file: str | None, config: str 
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--taxonomy", "taxonomy_file", type=click.Path(dir_okay=False), help="The taxonomy file.")
+@click.argument("paths", nargs=-1, type=ANY_PATH)
+@click.option("--taxonomy", "taxonomy_file", type=FILE, help="The taxonomy file.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write .taxonomy-cache/.")
 @report_options
 def check(paths: tuple[str, ...], taxonomy_file: str | None, no_cache: bool, **kwargs: Any) -> int:
@@ -285,9 +281,9 @@ def check(paths: tuple[str, ...], taxonomy_file: str | None, no_cache: bool, **k
 
 
 @cli.command("fmt", context_settings=CONTEXT)
-@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.argument("file", required=False, type=FILE)
 @click.option("--check", is_flag=True, help="Write nothing: show the diff and exit 1 if a file would change.")
-@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: searched upwards).")
+@click.option("--config", type=FILE, help="Settings file (default: searched upwards).")
 def fmt_(file: str | None, check: bool, config: str | None) -> int:
     """Rewrite the taxonomy (and its includes) in the canonical layout; comments and order are kept.
 
@@ -300,19 +296,19 @@ def fmt_(file: str | None, check: bool, config: str | None) -> int:
 
 
 @cli.command("docs", context_settings=CONTEXT)
-@click.argument("file", required=False, type=click.Path(dir_okay=False))
-@click.option("--output", "-o", type=click.Path(file_okay=False), help="Folder to write (default: taxonomy-docs).")
+@click.argument("file", required=False, type=FILE)
+@click.option("--output", "-o", type=FOLDER, help="Folder to write (default: taxonomy-docs).")
 @click.option(
-    "--code", "code_paths", multiple=True, type=click.Path(), help="Show where each item is sent: scan these paths."
+    "--code", "code_paths", multiple=True, type=ANY_PATH, help="Show where each item is sent: scan these paths."
 )
 @click.option(
     "--export",
     "exports",
     multiple=True,
-    type=click.Path(dir_okay=False),
+    type=FILE,
     help="Show each item's state in Braze (a snapshot, REST JSON or CSV export).",
 )
-@click.option("--config", type=click.Path(dir_okay=False), help="Settings file (default: searched upwards).")
+@click.option("--config", type=FILE, help="Settings file (default: searched upwards).")
 def docs_(
     file: str | None, output: str | None, code_paths: tuple[str, ...], exports: tuple[str, ...], config: str | None
 ) -> int:

@@ -13,13 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from taxonomy.errors import TaxonomyError
-from taxonomy.findings import Severity
 from taxonomy.paths import display_path, read_regular
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from taxonomy.severity import Severity
 
 CONFIG_NAMES = (".taxonomy.toml", "pyproject.toml")
 SHARED_KEYS = {"taxonomy", "select", "ignore", "severity", "fail-on"}
@@ -87,6 +82,11 @@ def load_config(path: str | Path | None = None) -> Config:
     if found is None:
         return Config()
     shown = display_path(found)
+    if sys.version_info >= (3, 11):  # imported here: most runs have no settings file
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
     try:
         data = tomllib.loads(read_regular(found).decode("utf-8"))
     except FileNotFoundError:

@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 
-
-class Severity(enum.IntEnum):
-    """Ordered so that `severity >= threshold` means "at or above"."""
-
-    INFO = 1
-    WARNING = 2
-    ERROR = 3
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
-
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        try:
-            return cls[text.strip().upper()]
-        except KeyError:
-            raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
+from taxonomy.severity import Severity as Severity  # its own module: settings need it, not the records
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from taxonomy.commands import ReportOptions, finish, settings, taxonomy_path
+from taxonomy.commands.shared import ReportOptions, finish, settings, taxonomy_path
 from taxonomy.engine import apply_policy, enabled, exit_code, run_checks
 from taxonomy.findings import Finding, Span
 

@@ -62,7 +62,7 @@ def _load(side: Any) -> Any:
 
 
 def diff(old: str | None, new: str | None, options: DiffOptions) -> int:
-    from taxonomy.commands import taxonomy_path
+    from taxonomy.commands.shared import taxonomy_path
     from taxonomy.config import load_config
     from taxonomy.diff import gitsource
     from taxonomy.diff.changes import compare

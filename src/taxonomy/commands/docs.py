@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from taxonomy.commands import taxonomy_path
+from taxonomy.commands.shared import taxonomy_path
 from taxonomy.config import load_config
 from taxonomy.errors import TaxonomyError
 

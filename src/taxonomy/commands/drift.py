@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from taxonomy.commands import ReportOptions, finish, settings, taxonomy_path
+from taxonomy.commands.shared import ReportOptions, finish, settings, taxonomy_path
 from taxonomy.errors import TaxonomyError
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from taxonomy.commands import taxonomy_path
+from taxonomy.commands.shared import taxonomy_path
 from taxonomy.config import load_config
 
 

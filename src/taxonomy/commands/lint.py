@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from taxonomy.commands import ReportOptions, finish, settings, taxonomy_path
+from taxonomy.commands.shared import ReportOptions, finish, settings, taxonomy_path
 from taxonomy.config import Config
 from taxonomy.engine import apply_policy, exit_code, run_checks
 from taxonomy.findings import Finding

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from taxonomy.config import load_config
 
 if TYPE_CHECKING:
-    from taxonomy.scan.records import CallSite, ScanResult
+    from taxonomy.scan.results import CallSite, ScanResult
 
 
 def scan(paths: tuple[str, ...], fmt: str, output_file: str | None, config_path: str | None, no_cache: bool,
@@ -37,24 +38,38 @@ def json_text(result: ScanResult) -> str:
     if not known or not result.call_sites or list(result.call_sites[0].to_json()) != _SITE_KEYS:
         return pretty_json(result.to_json())  # not the shape the template below knows: the general way
     head, tail = pretty_json(empty).split('"call_sites": [],', 1)
-    return "".join([head, '"call_sites": [\n    ', ",\n    ".join(map(_site_json, result.call_sites)), "\n  ],", tail])
+    return "".join([head, '"call_sites": [\n    ', ",\n    ".join(_sites_json(result.call_sites)), "\n  ],", tail])
 
 
 _SITE_KEYS = ["file", "line", "column", "language", "sdk", "kind", "op", "name", "expr", "properties", "via"]
-_SITE = "{" + ",".join(f'\n      "{key}": %s' for key in _SITE_KEYS) + "\n    }"
+_SITE = "{" + ",".join(f'\n      "{key}": %s' for key in _SITE_KEYS[:3]) + ",%s," + ",".join(
+    f'\n      "{key}": %s' for key in _SITE_KEYS[7:]) + "\n    }"  # fmt: skip
+_MIDDLE = ",".join(f'\n      "{key}": %s' for key in _SITE_KEYS[3:7])  # language, sdk, kind, op: few distinct ones
 
 
-def _site_json(site: CallSite) -> str:
-    file, line, column, name, expr, via = site.file, site.line, site.column, site.name, site.expr, site.via
-    texts = (site.language, site.sdk, site.kind, site.op)
-    if not (type(file) is str and type(line) is int and type(column) is int and all(type(t) is str for t in texts)):
-        return pretty_json(site.to_json(), 2)  # not the types the fast way below knows
+def _sites_json(sites: Sequence[CallSite]) -> list[str]:
     string = _string
-    language, sdk, kind, op = texts
-    return _SITE % (string(file), line, column, string(language), string(sdk), string(kind), string(op),
-                    "null" if name is None else _scalar(name), "null" if expr is None else _scalar(expr),
-                    pretty_json(list(site.properties), 3) if site.properties else "[]",
-                    "null" if via is None else _scalar(via))  # fmt: skip
+    middles: dict[tuple[str, str, str, str], str] = {}  # each (language, sdk, kind, op) spelled once
+    last_file, spelled_file = None, ""  # the sites come by file: each file spelled once
+    out = []
+    for site in sites:
+        file, line, column, name, expr, via = site.file, site.line, site.column, site.name, site.expr, site.via
+        texts = language, sdk, kind, op = site.language, site.sdk, site.kind, site.op
+        if not (type(file) is str and type(line) is int and type(column) is int and type(language) is str
+                and type(sdk) is str and type(kind) is str and type(op) is str):  # fmt: skip
+            out.append(pretty_json(site.to_json(), 2))  # not the types the fast way below knows
+            continue
+        middle = middles.get(texts)
+        if middle is None:
+            middle = middles[texts] = _MIDDLE % tuple(map(string, texts))
+        if file != last_file:
+            last_file, spelled_file = file, string(file)
+        out.append(_SITE % (spelled_file, line, column, middle,
+                            "null" if name is None else string(name) if type(name) is str else _scalar(name),
+                            "null" if expr is None else string(expr) if type(expr) is str else _scalar(expr),
+                            pretty_json(list(site.properties), 3) if site.properties else "[]",
+                            "null" if via is None else _scalar(via)))  # fmt: skip
+    return out
 
 
 def _scalar(value: Any) -> str:
@@ -93,7 +108,7 @@ _string = json.encoder.encode_basestring  # what json.dumps uses for strings wit
 
 
 def render_text(result: object) -> str:
-    from taxonomy.scan.records import ScanResult
+    from taxonomy.scan.results import ScanResult
 
     assert isinstance(result, ScanResult)
     lines: list[str] = []

@@ -15,16 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from taxonomy.findings import Finding, Severity
-
-REPORTERS: dict[str, str] = {
-    "text": "taxonomy.reporters.text:render",
-    "json": "taxonomy.reporters.json:render",
-    "sarif": "taxonomy.reporters.sarif:render",
-    "github": "taxonomy.reporters.github:render",
-    "gitlab": "taxonomy.reporters.gitlab:render",
-    "junit": "taxonomy.reporters.junit:render",
-    "markdown": "taxonomy.reporters.markdown:render",
-}
+from taxonomy.reporters_table import REPORTERS as REPORTERS  # the names; here too for those who look here
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,6 @@ See docs/scanner.md for the signatures format, the adapter contract and the JSON
 from __future__ import annotations
 
 from taxonomy.scan.project import scan_paths
-from taxonomy.scan.records import CallSite, ScanResult, Skipped
+from taxonomy.scan.results import CallSite, ScanResult, Skipped
 
 __all__ = ["CallSite", "ScanResult", "Skipped", "scan_paths"]

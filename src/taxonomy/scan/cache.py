@@ -8,15 +8,17 @@ unchanged, that result is the answer, and nothing else is read. The whole cache 
 inside it to compare. It is JSON (loading it runs no code, whatever it holds), written once at the end of a scan
 (to a new file that then replaces the old one); a corrupt or foreign one is ignored.
 
-The file: a header line {key, sizes}; the index (JSON, sizes[0] bytes): folder -> [file names joined by NUL, their
-(mtime, size) packed], a file named on the command line -> [mtime, size], pathspec's regexes of .gitignore lines;
-the results (JSON, sizes[1] bytes): scan -> [the folders it saw, what it found]; then the outcomes, one line per
-folder, `"folder"<TAB>{"name": outcome, ...}` (`"\u0000path"<TAB>outcome` for a named file), and an empty line.
+The file: a header line {key, sizes}; the index (JSON, sizes[0] bytes): folder -> [file names joined by "/" (which
+no name holds), their (mtime, size) packed (base64 of C integers)], a file named on the command line -> [mtime,
+size], pathspec's regexes of .gitignore lines; the results (JSON, sizes[1] bytes): scan -> [the folders it saw, what
+it found]; then the outcomes, one line per folder, `"folder"<TAB>{"name": outcome, ...}` (`"\u0000path"<TAB>outcome`
+for a named file), and an empty line.
 Only the header and the index are read up front; an outcome line is parsed when its folder needs it.
 """
 
 from __future__ import annotations
 
+import binascii
 import contextlib
 import json
 import os
@@ -27,14 +29,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from taxonomy.scan.discover import Folder, Stat
-from taxonomy.scan.records import CallSite, Skipped, Suppressed
+from taxonomy.scan.discover import SEPARATOR, Folder, Stat
+from taxonomy.scan.results import CallSite, Skipped, Suppressed
 
 if TYPE_CHECKING:
     from taxonomy.scan.scanner import FileOutcome
 
 FOLDER = ".taxonomy-cache"
-FORMAT = 4  # of the file; part of the key
+FORMAT = 5  # of the file; part of the key
 _GITIGNORE_KEPT = 100  # pathspec translations kept beyond the ones this run used
 _RESULTS_KEPT = 8  # scans (root and paths) whose last result is kept
 _DECODE_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError)
@@ -61,9 +63,13 @@ class Remembered:
         self.files, self.languages = files, languages
 
     def to_raw(self) -> list[Any]:
-        sites = [[s.file, s.line, s.column, s.language, s.sdk, s.kind, s.op, s.name, s.expr, s.properties, s.via,
-                  s.property_types, s.value_type, s.value, s.properties_known, s.pending]
-                 for s in self.sites]  # fmt: skip
+        sites: list[list[Any]] = []
+        for s in self.sites:  # the fields after `expr` only when one of them is not its default (most sites: none)
+            row = [s.file, s.line, s.column, s.language, s.sdk, s.kind, s.op, s.name, s.expr]
+            if (s.properties or s.via is not None or s.property_types or s.value_type is not None or s.value is not None
+                    or s.properties_known is not True or s.pending):  # fmt: skip
+                row += [s.properties, s.via, s.property_types, s.value_type, s.value, s.properties_known, s.pending]
+            sites.append(row)
         skipped = [[s.file, s.reason] for s in self.skipped]
         suppressions = [[s.file, s.line, s.column, s.codes, s.standalone] for s in self.suppressions]
         return [sites, skipped, suppressions, self.parsed, self.files, self.languages]
@@ -74,10 +80,8 @@ class Remembered:
         for row in raw[0]:
             if type(row[0]) is not str or type(row[1]) is not int or type(row[2]) is not int or type(row[6]) is not str:
                 raise TypeError("call site")  # what sorting and printing rely on (the rest is printed as it is)
-            if row[9] or row[11] or row[15]:  # most sites have no properties
+            if len(row) != 9:  # all the fields (else the rest are the defaults)
                 row[9], row[11], row[15] = tuple(row[9]), tuple(map(tuple, row[11])), tuple(row[15])
-            else:
-                row[9] = row[11] = row[15] = ()
             sites.append(CallSite(*row))
         skipped = [Skipped(file, reason) for file, reason in raw[1]]
         suppressions = [Suppressed(file, line, col, tuple(codes), alone) for file, line, col, codes, alone in raw[2]]
@@ -87,15 +91,17 @@ class Remembered:
 
 
 def _pack(stats: array[int] | list[int]) -> str:
-    return (stats if isinstance(stats, array) else array("q", stats)).tobytes().hex()
+    return binascii.b2a_base64(
+        (stats if isinstance(stats, array) else array("q", stats)).tobytes(), newline=False
+    ).decode()
 
 
 def _unpack(names: str, packed: str) -> dict[str, Stat]:
     try:
-        flat = array("q", bytes.fromhex(packed))
-    except ValueError:
+        flat = array("q", binascii.a2b_base64(packed))
+    except (ValueError, binascii.Error):
         return {}
-    listed = names.split("\0") if names else []
+    listed = names.split(SEPARATOR) if names else []
     if len(flat) != 2 * len(listed):
         return {}
     return {name: (flat[2 * i], flat[2 * i + 1]) for i, name in enumerate(listed)}
@@ -122,6 +128,8 @@ class ScanCache:
         self._outcomes_at = 0  # offset of the outcome lines
         self._lines: dict[str, str] | None = None  # folder (or NUL + named file) -> its outcomes' JSON text
         self._results: dict[str, Any] | None = None
+        self._prefetched = False  # the last result of this scan is decoded (into `_recalled`, when it could be)
+        self._recalled: tuple[str, Remembered] | None = None  # the folders it saw, what it found
         self.lost = False  # the outcome lines are unreadable: every file must be scanned again
         self.fresh: dict[str, list[Any]] = {}  # folders and named files seen in this run -> their record now
         self.fresh_named: dict[str, list[Any]] = {}
@@ -161,6 +169,10 @@ class ScanCache:
         self._handle = handle  # the file as it was: a scan that writes a new one meanwhile replaces, not changes it
         self._results_at = (start + sizes[0], sizes[1])
         self._outcomes_at = start + sizes[0] + sizes[1]
+
+    def known(self) -> dict[str, str]:
+        """The folders of the last scans and their source files' names, joined by `SEPARATOR` (see `discover.walk`)."""
+        return {path: record[0] for path, record in self.folders.items() if _is_record(record)}
 
     def _read(self, offset: int, size: int = -1) -> bytes:
         if self._handle is None:
@@ -214,7 +226,7 @@ class ScanCache:
         self.seen.append(path)
         old: Any = self.folders.get(path)
         names, stats = folder.names, folder.stats
-        joined = "\0".join(names)
+        joined = SEPARATOR.join(names)
         if not folder.failed and _is_record(old) and old[0] == joined and old[1] == _pack(stats):
             self.fresh[path] = old
             self.deferred.append((folder, None))
@@ -244,7 +256,7 @@ class ScanCache:
                 misses.append(index)
             elif name in outcomes:
                 kept[name] = outcomes[name]
-        self.fresh[path] = ["\0".join(kept_names), _pack(kept_stats)]
+        self.fresh[path] = [SEPARATOR.join(kept_names), _pack(kept_stats)]
         self.changed[path] = kept
         if kept:
             self.deferred.append((folder, kept))
@@ -272,15 +284,25 @@ class ScanCache:
         """The last result of this scan, when every folder it saw is unchanged and there is no other one now."""
         if not self.unchanged:
             return None
+        self.prefetch()
+        if self._recalled is not None and self._recalled[0] == "\0".join(self.seen):
+            return self._recalled[1]
+        return None
+
+    def prefetch(self) -> None:
+        """Decode the last result of this scan ahead of `recall` (the walk calls this while its helper process
+        works), unless a folder has changed already. `recall` decides whether it holds."""
+        if not self.unchanged or self._prefetched:
+            return
+        self._prefetched = True
         try:
             if self._results is None:
                 self._results = json.loads(self._read(*self._results_at))
             entry = self._results.get(self.scan) if isinstance(self._results, dict) else None
-            if isinstance(entry, list) and len(entry) == 2 and entry[0] == "\0".join(self.seen):
-                return Remembered.from_raw(entry[1])
+            if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str):
+                self._recalled = (entry[0], Remembered.from_raw(entry[1]))
         except _DECODE_ERRORS:
             pass
-        return None
 
     def outcomes(self) -> tuple[dict[str, FileOutcome], list[File]]:
         """The cached outcomes of the unchanged files (absolute path -> outcome, in walk order), and the files
@@ -333,7 +355,7 @@ class ScanCache:
             return
         folder, name = os.path.split(path)
         record = self.fresh.get(folder)
-        if record is None or f"\0{name}\0" not in f"\0{record[0]}\0":
+        if record is None or f"{SEPARATOR}{name}{SEPARATOR}" not in f"{SEPARATOR}{record[0]}{SEPARATOR}":
             return
         kept = self.changed.get(folder)
         if kept is None:  # an unchanged folder: last run's outcomes, then this one
@@ -372,8 +394,9 @@ class ScanCache:
         header = _dump({"key": self.key, "sizes": [len(index), len(results)]})
         if self.dirty or self.lost:
             self._write([header, b"\n", index, results], self._outcome_lines(folders, named))
-        else:  # only the results changed: the outcome lines as they were
-            self._write([header, b"\n", index, results, self._read(self._outcomes_at)], iter(()))
+        else:  # only the results changed: the outcome lines as they were (none when there was no cache file)
+            lines = self._read(self._outcomes_at) if self._handle is not None else b"\n"
+            self._write([header, b"\n", index, results, lines], iter(()))
 
     def _outcome_lines(self, folders: dict[str, Any], named: dict[str, Any]) -> Iterator[bytes]:
         lines = self.lines()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from taxonomy.config import Config
 from taxonomy.scan.discover import walk
 from taxonomy.scan.languages import FAMILIES, SUFFIXES
-from taxonomy.scan.records import CallSite, ScanResult, Skipped, Suppressed
+from taxonomy.scan.results import CallSite, ScanResult, Skipped, Suppressed
 from taxonomy.scan.settings import ScanSettings, load_settings
 
 if TYPE_CHECKING:
@@ -72,8 +72,10 @@ def _scan(
         cache = ScanCache(project, cache_key(*_fingerprint(settings)), scan)
     found_skipped: list[tuple[str, str]] = []
     memo = cache.gitignore if cache is not None else None
+    known = cache.known() if cache is not None else None  # a re-scan: its stats are on two cores (see discover.py)
     folders = walk(given, root, found_skipped, project=project, include=settings.include, exclude=settings.exclude,
-                   suffixes=suffixes, memo=memo, stat=cache is not None)  # fmt: skip
+                   suffixes=suffixes, memo=memo, stat=cache is not None, known=known,
+                   idle=cache.prefetch if cache is not None else None)  # fmt: skip
     seen: list[Folder] = []
     todo: list[File] = []  # until there are enough for the runner (most warm runs never need it)
     runner: Runner | None = None

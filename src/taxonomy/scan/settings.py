@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taxonomy.config import Config
 from taxonomy.errors import TaxonomyError
-from taxonomy.scan.signatures import Signature, available_packs, parse_call
+
+if TYPE_CHECKING:
+    from taxonomy.scan.signatures import Signature
 
 KEYS = {"include", "exclude", "packs", "wrappers", "max-file-size", "cache", "jobs", "languages"}
 DEFAULT_MAX_SIZE = 2_000_000
@@ -71,12 +73,15 @@ def load_settings(config: Config) -> ScanSettings:
 
             raise TaxonomyError(f"{_where(config, key)}: unknown setting{did_you_mean(key, KEYS)}")
     packs = _strings(config, table, "packs")
-    known_packs = available_packs() if packs else ()
-    for pack in packs:
-        if pack not in known_packs:
-            from taxonomy.fuzzy import did_you_mean
+    if packs:
+        from taxonomy.scan.signatures import available_packs  # here: most settings name no pack
 
-            raise TaxonomyError(f"{_where(config, 'packs')}: no pack {pack!r}{did_you_mean(pack, known_packs)}")
+        known_packs = available_packs()
+        for pack in packs:
+            if pack not in known_packs:
+                from taxonomy.fuzzy import did_you_mean
+
+                raise TaxonomyError(f"{_where(config, 'packs')}: no pack {pack!r}{did_you_mean(pack, known_packs)}")
     wrappers_raw = table.get("wrappers", [])
     if not isinstance(wrappers_raw, list):
         raise TaxonomyError(f"{_where(config, 'wrappers')} must be an array of tables ([[scan.wrappers]])")
@@ -104,6 +109,7 @@ def load_settings(config: Config) -> ScanSettings:
 def _wrapper(config: Config, index: int, raw: Any) -> Signature:
     """`[[scan.wrappers]]`: receiver, method, kind, op and the argument roles, written flat for convenience."""
     from taxonomy.scan.languages import LANGUAGE_NAMES
+    from taxonomy.scan.signatures import parse_call
 
     where = _where(config, f"wrappers[{index}]")
     if not isinstance(raw, Mapping):
