@@ -74,7 +74,7 @@ def scan_file(
     if data is None:
         outcome.skipped = f"larger than the size limit (> {max_size} bytes)"
         return outcome
-    if b"\0" in data[:_BINARY_PROBE]:
+    if data.find(b"\0", 0, _BINARY_PROBE) >= 0:  # (no copy of the probe)
         outcome.skipped = "binary file"
         return outcome
     if not candidate(data, sigs, language):
