@@ -548,12 +548,16 @@ class StatHelper:
 def helper_possible() -> bool:
     """A fork, no other thread in this process (a fork copies only the calling one), and a second core that is free
     now: else the helper would only take turns with this process, and the two would do more work in more time."""
-    threads = sys.modules.get("threading")
-    if not hasattr(os, "fork") or (threads is not None and threads.active_count() > 1):
+    if not hasattr(os, "fork") or not _single_threaded():
         return False
     if len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)) < 2:
         return False
     return _core_free()
+
+
+def _single_threaded() -> bool:
+    threads = sys.modules.get("threading")
+    return threads is None or threads.active_count() == 1
 
 
 def _core_free() -> bool:
@@ -563,14 +567,18 @@ def _core_free() -> bool:
     with contextlib.suppress(OSError, ValueError, IndexError):
         fd = os.open("/proc/loadavg", os.O_RDONLY)
         try:
-            fields = os.read(fd, 256).split()
+            return ready_tasks(os.read(fd, 256)) < cores
         finally:
             os.close(fd)
-        return int(fields[3].split(b"/")[0]) < cores  # "0.52 0.58 0.59 1/189 4321": 1 task ready now, of 189
     try:
         return os.getloadavg()[0] < cores - 0.5
     except (AttributeError, OSError):
         return True
+
+
+def ready_tasks(loadavg: bytes) -> int:
+    """The tasks ready to run now, from /proc/loadavg: "0.52 0.58 0.59 1/189 4321" is 1 ready of 189."""
+    return int(loadavg.split()[3].split(b"/")[0])
 
 
 HELPER_MIN_FILES = 4000  # below this, starting the helper process costs about what it saves
