@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from taxonomy.scan.prefilter import prefilter
@@ -82,7 +82,7 @@ class Skimmed(bytes):
 
     def check(self, needles: Iterable[bytes]) -> None:
         for needle in needles:
-            if needle not in self.absent and needle in self.blanked and _word(needle).search(self.blanked):
+            if needle not in self.absent and any(_whole_words(self.blanked, needle)):
                 raise Unskimmed(needle.decode("utf-8", "replace"))
 
     def fits(self, root: Node) -> None:
@@ -110,13 +110,21 @@ class Guard:
     def mentions(self, data: bytes) -> list[int]:
         """The sorted offsets of every needle and of every whole-word occurrence of the other names."""
         found = [start for _, start, _ in self.automaton.find_matches_as_indexes(data)]
-        extra = [match.start() for name in self.names if name in data for match in _word(name).finditer(data)]
+        extra = [at for name in self.names for at in _whole_words(data, name)]
         return sorted(found + extra) if extra else found
 
 
-@functools.lru_cache(maxsize=1024)
-def _word(needle: bytes) -> re.Pattern[bytes]:
-    return re.compile(rb"(?<![\w$])" + re.escape(needle) + rb"(?![\w$])")
+_IDENT = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$") | frozenset(range(0x80, 0x100))
+
+
+def _whole_words(data: bytes, name: bytes) -> Iterator[int]:
+    """Where `name` occurs as a whole identifier (a `find` loop: a regex with a look-behind tries every offset)."""
+    at = data.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (not at or data[at - 1] not in _IDENT) and (end == len(data) or data[end] not in _IDENT):
+            yield at
+        at = data.find(name, at + 1)
 
 
 @functools.cache
@@ -197,7 +205,13 @@ def _plain(interior: bytes, declaring: re.Pattern[bytes]) -> bool:
 
 
 _DEF = re.compile(rb"^([ \t]*)(?:async[ \t]+)?def[ \t][^\n#]*:[ \t]*(?:#[^\n]*)?$", re.M)  # a one-line `def` header
-_INDENT = re.compile(rb"[ \t]*")
+_INNER = re.compile(rb"^([ \t]+)[^ \t\r\n]", re.M)  # the first line of a body, and its indentation
+
+
+@functools.lru_cache(maxsize=64)
+def _body(indent: bytes) -> re.Pattern[bytes]:
+    """The lines after a header indented `indent` that are blank or indented deeper (starting with `indent`)."""
+    return re.compile(rb"(?:[ \t]*\r?\n|" + re.escape(indent) + rb"[ \t]+[^ \t\r\n][^\n]*\n)*")
 
 
 def skim_python(data: bytes, guard: Guard) -> Skimmed | None:
@@ -212,35 +226,20 @@ def skim_python(data: bytes, guard: Guard) -> Skimmed | None:
     kept = 0  # data[:kept] is in `out` already
     at = 0
     while match := _DEF.search(data, at):
-        indent = len(match.group(1))
         start = match.end() + 1  # the first body line
-        end = start
-        body_indent = b""
-        while end < len(data):
-            line_end = data.find(b"\n", end)
-            line_end = len(data) if line_end < 0 else line_end
-            line = data[end:line_end]
-            depth = len(_INDENT.match(line).group())  # type: ignore[union-attr]
-            if depth < len(line) and line[depth] not in b"\r":
-                if depth <= indent:
-                    break
-                if not body_indent:
-                    body_indent = line[:depth]
-            end = line_end + 1
-        at = max(end, match.end())
-        body = data[start : min(end, len(data))]
+        body = data[start : _body(match.group(1)).match(data, start).end()]  # type: ignore[union-attr]
+        at = match.end()
+        inner = _INNER.search(body)
         mention = bisect.bisect_left(found, match.start())
-        if not body_indent or (mention < len(found) and found[mention] < start + len(body)):
-            at = match.end()  # nothing to blank, or a mention: look inside
-            continue
+        if inner is None or (mention < len(found) and found[mention] < start + len(body)):
+            continue  # nothing to blank, or a mention: look inside
         if (sum(body.count(c) for c in b"([{") != sum(body.count(c) for c in b")]}")
                 or body.count(b'"""') % 2 or body.count(b"'''") % 2 or body.rstrip().endswith(b"\\")):  # fmt: skip
-            at = match.end()
             continue
         out.append(data[kept:start])
-        out.append(body_indent + b"pass" + b"\n" * body.count(b"\n"))
+        out.append(inner.group(1) + b"pass" + b"\n" * body.count(b"\n"))
         parts.append(body)
-        kept = start + len(body)
+        kept = at = start + len(body)
     if not parts:
         return None
     out.append(data[kept:])

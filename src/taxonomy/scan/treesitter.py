@@ -265,7 +265,8 @@ _PAYLOAD_KEYS = ("events", "attributes", "purchases")
 @functools.lru_cache(maxsize=32)
 def _guard(sigs: SignatureSet, language: str) -> Guard:
     """Skimming keeps the bodies that hold a name the driver searches for (`_matches`)."""
-    return Guard(sigs, language, _needles(sigs.methods(language), frozenset(_PAYLOAD_KEYS)))
+    keys = frozenset(_PAYLOAD_KEYS if language in sigs.payloads else ())
+    return Guard(sigs, language, _needles(sigs.methods(language), keys))
 
 
 _GAP = 4096  # occurrences closer than this share one query run (each run descends from the root again)
