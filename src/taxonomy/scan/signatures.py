@@ -125,6 +125,12 @@ def needles_of(sig: Signature) -> set[bytes]:
 
 
 def compile_receivers(patterns: Iterable[str]) -> re.Pattern[str] | None:
+    return _compile_receivers(tuple(patterns))
+
+
+@functools.lru_cache(maxsize=None)
+def _compile_receivers(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """(Signatures of one platform share a few receiver lists: each is compiled once.)"""
     parts = []
     for pattern in patterns:
         if not pattern:
