@@ -6,10 +6,11 @@ body were empty), so a file whose whole parse has an error is compared only when
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, FIXTURES
+from conftest import EXAMPLES, FIXTURES, run_cli, write
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -104,3 +105,17 @@ def test_filler_functions_change_nothing(data: st.DataObject) -> None:
         indent = opening[: len(opening) - len(opening.lstrip())] + "    "
         lines[at:at] = [opening.format(n=n), *(indent + line for line in body), closing.format()]
     _same("\n".join(lines).encode("utf-8"), language, adapter)
+
+
+def test_a_syntax_error_is_reported_unless_only_in_a_body_that_cannot_matter(tmp_path: Path) -> None:
+    """What a user sees: the call sites either way; a syntax error near them is reported where the whole parse puts
+    it, one inside another function's body (blanked: nothing there could be a call site) is not."""
+    sends = 'function send() {\n  braze.logCustomEvent("x");\n}\n'
+    write(tmp_path / "near.js", "function helper() {\n  return 1;\n}\n" + sends.replace('"x");', '"x";'))
+    write(tmp_path / "far.js", "function helper() {\n  return (1;\n}\n" + sends)
+    result = run_cli("scan", ".", "--format", "json", "--no-cache", cwd=tmp_path)
+    data = json.loads(result.out)
+    assert [(s["file"], s["line"], s["name"]) for s in data["call_sites"]] == [("far.js", 5, "x"), ("near.js", 5, "x")]
+    assert data["skipped"] == [
+        {"file": "near.js", "reason": "syntax error at 5:27; call sites elsewhere in the file are still reported"}
+    ]
