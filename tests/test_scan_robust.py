@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, write
+from conftest import FIXTURES, run_cli, write
 from hypothesis import given
 from hypothesis import strategies as st
 
 from taxonomy.config import Config
-from taxonomy.scan import scan_paths
+from taxonomy.scan import scan_paths, treesitter
 from taxonomy.scan.languages import SUFFIXES, adapter_for
 from taxonomy.scan.scanner import FileOutcome, scan_source
 from taxonomy.scan.signatures import build
@@ -143,3 +143,14 @@ def test_deeply_nested_jvm_and_csharp_input_is_not_a_crash(tmp_path: Path) -> No
     assert result.code == 0, result.err
     assert "deep.java:1:28  event log  j" in result.out
     assert "deep.cs:1:36  event log  c  (properties: a)" in result.out
+
+
+def test_a_parse_that_runs_away_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """tree-sitter-kotlin's error recovery spins for ever, memory growing, on this broken file (found by the skim
+    property test): the parse is stopped at its time limit and the file skipped with a reason; the rest is scanned."""
+    monkeypatch.setattr(treesitter, "PARSE_SECONDS", 0.5)
+    (tmp_path / "Spins.kt").write_bytes((FIXTURES / "scan_bad" / "kotlin_parser_spins.kt").read_bytes())
+    write(tmp_path / "Ok.kt", 'fun f() {\n    Braze.getInstance(ctx).logCustomEvent("fine")\n}\n')
+    result = scan_paths([tmp_path], Config(root=tmp_path), use_cache=False, jobs=1)
+    assert [(s.file, s.reason) for s in result.skipped] == [("Spins.kt", "the parser gave up after 0.5 s; not scanned")]
+    assert [(s.file, s.name) for s in result.call_sites] == [("Ok.kt", "fine")]

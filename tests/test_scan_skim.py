@@ -14,7 +14,7 @@ from conftest import EXAMPLES, FIXTURES, run_cli, write
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taxonomy.scan.adapter import FileScan
+from taxonomy.scan.adapter import FileScan, ParseGaveUp
 from taxonomy.scan.languages import SUFFIXES, adapter_for
 from taxonomy.scan.python_ast import PythonAdapter
 from taxonomy.scan.signatures import build
@@ -51,7 +51,10 @@ def _found(scan: FileScan) -> tuple[object, ...]:
 
 def _same(source: bytes, language: str, adapter: TreeSitterAdapter | PythonAdapter) -> None:
     sigs = build(("segment", "mparticle"))
-    whole = adapter._scan(source, sigs)
+    try:
+        whole = adapter._scan(source, sigs)
+    except ParseGaveUp:  # (a broken file some grammar's error recovery never finishes: tests/test_scan_robust.py)
+        return
     skimmed = adapter.scan(source, sigs)
     if whole.error is None or skimmed.error is not None:  # (a skimmed tree with an error is parsed again whole)
         assert (*_found(skimmed), skimmed.error) == (*_found(whole), whole.error)

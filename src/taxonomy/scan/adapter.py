@@ -26,6 +26,10 @@ class FileScan:
     partial: bool = True  # the parser recovered from the error: calls elsewhere were still read
 
 
+class ParseGaveUp(ValueError):
+    """A parse stopped at its time limit: the file is skipped with this reason."""
+
+
 class Adapter(Protocol):
     language: str
 

@@ -11,6 +11,7 @@ import stat
 from dataclasses import dataclass, field
 from typing import Any
 
+from taxonomy.scan.adapter import ParseGaveUp
 from taxonomy.scan.languages import adapter_for
 from taxonomy.scan.prefilter import prefilter
 from taxonomy.scan.records import Arg, CallSite, RawCall, Suppressed, Value
@@ -107,7 +108,11 @@ def scan_source(data: bytes, outcome: FileOutcome, adapter_spec: str, sigs: Sign
         outcome.skipped = f"not valid UTF-8 (byte {exc.start})"
         return outcome
     adapter = adapter_for(adapter_spec)
-    result = adapter.scan(data, sigs)
+    try:
+        result = adapter.scan(data, sigs)
+    except ParseGaveUp as exc:
+        outcome.skipped = f"{exc}; not scanned"
+        return outcome
     outcome.parsed = True
     outcome.constants = result.constants
     outcome.imports = result.imports

@@ -128,7 +128,7 @@ def compile_receivers(patterns: Iterable[str]) -> re.Pattern[str] | None:
     return _compile_receivers(tuple(patterns))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _compile_receivers(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     """(Signatures of one platform share a few receiver lists: each is compiled once.)"""
     parts = []

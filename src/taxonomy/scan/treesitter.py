@@ -17,6 +17,7 @@ identifier that spans no text: there, every lookup falls back to the whole tree.
 from __future__ import annotations
 
 import functools
+import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
@@ -24,7 +25,7 @@ from typing import Any, TypeVar
 
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
-from taxonomy.scan.adapter import FileScan
+from taxonomy.scan.adapter import FileScan, ParseGaveUp
 from taxonomy.scan.prefilter import automaton
 from taxonomy.scan.records import Arg, RawCall, Value
 from taxonomy.scan.signatures import SignatureSet
@@ -36,6 +37,7 @@ def node_text(node: Node) -> str:
 
 
 V = TypeVar("V")
+PARSE_SECONDS = 5.0  # a 1 MB file parses in under a second with the slowest grammar here
 
 
 class Lazy(dict[str, V]):
@@ -132,7 +134,17 @@ class TreeSitterAdapter:
         return Query(self.grammar, text)
 
     def parse(self, source: bytes) -> Node:
-        return Parser(self.grammar).parse(source).root_node
+        """The tree; `ParseGaveUp` past `PARSE_SECONDS` (some grammars' error recovery can run for ever, growing,
+        on a few broken files: the Kotlin grammar on an unclosed backtick among braces, for one)."""
+        deadline = time.monotonic() + PARSE_SECONDS
+        try:
+            tree = Parser(self.grammar).parse(
+                lambda offset, _point: source[offset:],  # (asked twice: all of it, then the end)
+                progress_callback=lambda _offset, _error: time.monotonic() > deadline,
+            )
+        except ValueError:  # cancelled by the callback
+            raise ParseGaveUp(f"the parser gave up after {PARSE_SECONDS:g} s") from None
+        return tree.root_node
 
     # --- hooks -------------------------------------------------------------------------------------------------
     def prepare(self, root: Node, ctx: FileContext) -> None:
