@@ -18,7 +18,7 @@ from typing import Any
 from taxonomy.scan.adapter import FileScan
 from taxonomy.scan.records import Arg, RawCall, Value, concat
 from taxonomy.scan.signatures import SignatureSet
-from taxonomy.scan.skim import Guard, Skimmed, Unskimmed, skim_python
+from taxonomy.scan.skim import Guard, Skimmed, scan_skimmed, skim_python
 
 _MAX_DEPTH = 12
 _PAYLOAD_KEYS = frozenset(("events", "attributes", "purchases"))
@@ -38,15 +38,7 @@ class PythonAdapter:
         skimmed = None
         if _plain(source) and not (_ESCAPE.search(source) or _ADJACENT.search(source)):  # names spelled as written
             skimmed = skim_python(source, _guard(sigs))
-        if skimmed is not None:
-            try:
-                out = self._scan(skimmed, sigs)
-            except Unskimmed:
-                pass
-            else:
-                if out.error is None:
-                    return out
-        return self._scan(source, sigs)
+        return scan_skimmed(source, skimmed, lambda data: self._scan(data, sigs))
 
     def _scan(self, source: bytes, sigs: SignatureSet) -> FileScan:
         try:

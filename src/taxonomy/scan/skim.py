@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from taxonomy.scan.prefilter import prefilter
@@ -31,6 +31,7 @@ from taxonomy.scan.prefilter import prefilter
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from taxonomy.scan.adapter import FileScan
     from taxonomy.scan.signatures import SignatureSet
 
 _BLANK = bytes(10 if byte == 10 else 32 for byte in range(256))  # every byte a space, newlines kept
@@ -65,6 +66,20 @@ _DECLARES = {
     "csharp": (b"const", b"static", b"class", b"struct", b"enum", b"record", b"interface"),
     "objc": (b"static", b"const", b"extern", b"#define", b"@interface", b"@implementation"),
 }
+
+
+def scan_skimmed(source: bytes, skimmed: Skimmed | None, scan: Callable[[bytes], FileScan]) -> FileScan:
+    """`scan(skimmed)` where it stands for the whole file (no `Unskimmed` raised, no syntax error), else
+    `scan(source)`."""
+    if skimmed is not None:
+        try:
+            out = scan(skimmed)
+        except Unskimmed:
+            pass
+        else:
+            if out.error is None:
+                return out
+    return scan(source)
 
 
 class Unskimmed(Exception):

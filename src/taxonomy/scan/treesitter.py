@@ -29,7 +29,7 @@ from taxonomy.scan.adapter import FileScan, ParseGaveUp
 from taxonomy.scan.prefilter import automaton
 from taxonomy.scan.records import Arg, RawCall, Value
 from taxonomy.scan.signatures import SignatureSet
-from taxonomy.scan.skim import Guard, Skimmed, Unskimmed, skim
+from taxonomy.scan.skim import Guard, Skimmed, scan_skimmed, skim
 
 
 def node_text(node: Node) -> str:
@@ -168,15 +168,7 @@ class TreeSitterAdapter:
     def scan(self, source: bytes, sigs: SignatureSet) -> FileScan:
         """The whole file's calls, parsing only what can matter when the file allows it (scan/skim.py)."""
         skimmed = skim(source, self.language, _guard(sigs, self.language))
-        if skimmed is not None:
-            try:
-                out = self._scan(skimmed, sigs)
-            except Unskimmed:
-                pass
-            else:
-                if out.error is None:
-                    return out
-        return self._scan(source, sigs)
+        return scan_skimmed(source, skimmed, lambda data: self._scan(data, sigs))
 
     def _scan(self, source: bytes, sigs: SignatureSet) -> FileScan:
         root = self.parse(source)
