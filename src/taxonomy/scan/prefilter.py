@@ -25,7 +25,7 @@ from typing import Any
 from taxonomy.scan.signatures import SignatureSet, needles_of
 
 _NAME = re.compile(rb"[A-Za-z0-9_$\x80-\xff]+")
-_IDENT_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$") | frozenset(
+IDENT_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$") | frozenset(
     range(0x80, 0x100)
 )
 # Names bound by the language itself (a lambda's `it`, Swift's `$0`, the enclosing object): never ruled out.
@@ -54,8 +54,8 @@ class Prefilter:
             if index >= len(self.needles):
                 continue  # padding (see `prefilter`)
             needle = self.needles[index]
-            if (start and data[start - 1] in _IDENT_CHARS) or (
-                end < len(data) and data[end] in _IDENT_CHARS and needle[-1] in _IDENT_CHARS
+            if (start and data[start - 1] in IDENT_CHARS) or (
+                end < len(data) and data[end] in IDENT_CHARS and needle[-1] in IDENT_CHARS
             ):
                 continue  # part of a longer name
             if self._in_comment(data, start):
@@ -82,9 +82,7 @@ class Prefilter:
             at = data.find(name)
             while at >= 0:
                 end = at + len(name)
-                whole = not (at and data[at - 1] in _IDENT_CHARS) and not (
-                    end < len(data) and data[end] in _IDENT_CHARS
-                )
+                whole = not (at and data[at - 1] in IDENT_CHARS) and not (end < len(data) and data[end] in IDENT_CHARS)
                 if whole and at not in used:
                     return True
                 at = data.find(name, at + 1)
@@ -186,7 +184,7 @@ def _receiver_chain(data: bytes, start: int, line_comment: bytes) -> list[tuple[
                 return None
             index = found
         end = index + 1
-        while index >= 0 and data[index] in _IDENT_CHARS:
+        while index >= 0 and data[index] in IDENT_CHARS:
             index -= 1
         if index + 1 == end:
             return None

@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from taxonomy.scan.prefilter import prefilter
+from taxonomy.scan.prefilter import IDENT_CHARS, prefilter
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -129,15 +129,12 @@ class Guard:
         return sorted(found + extra) if extra else found
 
 
-_IDENT = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$") | frozenset(range(0x80, 0x100))
-
-
 def _whole_words(data: bytes, name: bytes) -> Iterator[int]:
     """Where `name` occurs as a whole identifier (a `find` loop: a regex with a look-behind tries every offset)."""
     at = data.find(name)
     while at >= 0:
         end = at + len(name)
-        if (not at or data[at - 1] not in _IDENT) and (end == len(data) or data[end] not in _IDENT):
+        if (not at or data[at - 1] not in IDENT_CHARS) and (end == len(data) or data[end] not in IDENT_CHARS):
             yield at
         at = data.find(name, at + 1)
 
