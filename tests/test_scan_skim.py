@@ -26,15 +26,15 @@ SOURCES = sorted(
 )
 # A function (a method in Java and C#) each language accepts wherever a declaration may stand.
 FILLERS = {
-    "kotlin": ("fun filler{n}(items: List<Int>): Int {{", "}}"),
-    "java": ("  static int filler{n}(int x) {{", "  }}"),
-    "swift": ("func filler{n}() -> Int {{", "}}"),
-    "javascript": ("function filler{n}(x) {{", "}}"),
-    "typescript": ("function filler{n}(x: number): number {{", "}}"),
-    "dart": ("int filler{n}(int x) {{", "}}"),
-    "csharp": ("  static int Filler{n}(int x) {{", "  }}"),
-    "objc": ("int filler{n}(int x) {{", "}}"),
-    "python": ("def filler{n}(x):", ""),
+    "kotlin": ("fun filler{n}(fillerArg: List<Int>): Int {{", "}}"),
+    "java": ("  static int filler{n}(int fillerArg) {{", "  }}"),
+    "swift": ("func filler{n}(fillerArg: Int) -> Int {{", "}}"),
+    "javascript": ("function filler{n}(fillerArg) {{", "}}"),
+    "typescript": ("function filler{n}(fillerArg: number): number {{", "}}"),
+    "dart": ("int filler{n}(int fillerArg) {{", "}}"),
+    "csharp": ("  static int Filler{n}(int fillerArg) {{", "  }}"),
+    "objc": ("int filler{n}(int fillerArg) {{", "}}"),
+    "python": ("def filler{n}(fillerArg):", ""),
 }
 
 

@@ -3,14 +3,16 @@
 A file is parsed because one mention of a method name in it may be a call site; most of such a file is usually other
 functions. A function body that mentions no method name holds no call site, and what it declares is its own. So its
 interior lines are replaced by spaces (newlines kept: every line, column and byte offset stays where it was) and
-tree-sitter parses what is left (on the benchmark's tree, 30% of the candidate files' bytes).
+tree-sitter parses what is left. Where a keyword starts a function on one line (Kotlin `fun`, Swift `func`, JS and
+TS `function`), the whole function goes, header included: headers are most of what would be left.
 
 The result is the whole parse's, because:
 - a body is found by its layout (a line ending in `{`, the next line at the same indentation starting with `}`), and
   blanked only if its interior mentions no needle and balances its braces, its header is not a type's, an
   assignment's or a comment, and nothing inside can declare what other code sees (`static`, `const`, a class) or
   open a comment or a multi-line string that ends outside it;
-- the parse must confirm every blanked body as exactly the body of a function (`Skimmed.fits`);
+- the parse must confirm every blanked body as exactly the body of a function (`Skimmed.fits`; a whole function
+  leaves nothing to confirm: its keyword header, its closing line holding only `}` and the syntax check vouch);
 - every name the adapter looks up (a binding, a declaration, a constant, a named import) is checked against the
   blanked text (`Skimmed.check`, called by the driver's searches);
 - a skimmed tree with a syntax error is not used.
@@ -164,6 +166,7 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
     header_doubts = [start for _, start, _ in header_automaton.find_matches_as_indexes(data)]
     doubts = [start for _, start, _ in body_automaton.find_matches_as_indexes(data)]
     newline = b"{\r\n" if b"\r\n" in data else b"{\n"
+    whole = _WHOLE.get(language)
     out: bytearray | None = None
     parts: list[bytes] = []
     bodies: list[tuple[int, int]] = []
@@ -176,6 +179,9 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
         if len(indent) == len(header):  # a brace on its own line: the header is the line before
             line_start = data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1
             header = data[line_start:brace]
+            header_alone = True
+        else:
+            header_alone = False
         closing = data.find(b"\n" + indent + b"}", at)
         first = brace + len(newline) - 1  # the newline ending the line of `{`
         if closing <= first:
@@ -195,9 +201,16 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
             continue
         if out is None:
             out = bytearray(data)
-        out[first + 1 : closing] = interior.translate(_BLANK)
-        parts.append(interior)
-        bodies.append((brace, closed))
+        end = data.find(b"\n", closed)
+        end = len(data) if end < 0 else end
+        if (whole is not None and not header_alone and whole.match(data, line_start, brace)
+                and not data[closed + 1 : end].strip() and not _annotated(data, line_start)):  # fmt: skip
+            out[line_start:end] = data[line_start:end].translate(_BLANK)  # nothing left for the parse to confirm
+            parts.append(data[line_start:end])
+        else:
+            out[first + 1 : closing] = interior.translate(_BLANK)
+            parts.append(interior)
+            bodies.append((brace, closed))
         at = closed
     if out is None:
         return None
@@ -207,6 +220,26 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
     skimmed.owners = owners
     skimmed.absent = guard.absent
     return skimmed
+
+
+# A one-line header that starts a function by a keyword: the whole function (header and braces too) is blanked, since
+# the headers are most of what is left to parse. Elsewhere only the body is.
+_MODIFIERS = (
+    rb"(?:(?:private|fileprivate|public|internal|protected|open|override|static|final|suspend|inline|operator|infix"
+    rb"|tailrec|mutating|nonmutating|async|export|default)[ \t]+)*"
+)
+_WHOLE = {
+    "kotlin": re.compile(rb"[ \t]*" + _MODIFIERS + rb"fun[ \t]"),
+    "swift": re.compile(rb"[ \t]*" + _MODIFIERS + rb"func[ \t]"),
+    "javascript": re.compile(rb"[ \t]*" + _MODIFIERS + rb"function[ \t*]"),
+    "typescript": re.compile(rb"[ \t]*" + _MODIFIERS + rb"function[ \t*]"),
+}
+
+
+def _annotated(data: bytes, line_start: int) -> bool:
+    """The line before (blank lines aside) is an annotation or a decorator, which the header must keep."""
+    before = data[:line_start].rstrip()
+    return before[before.rfind(b"\n") + 1 :].lstrip().startswith(b"@")
 
 
 def _plain(interior: bytes, declaring: re.Pattern[bytes]) -> bool:
