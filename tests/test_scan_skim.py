@@ -122,3 +122,25 @@ def test_a_syntax_error_is_reported_unless_only_in_a_body_that_cannot_matter(tmp
     assert data["skipped"] == [
         {"file": "near.js", "reason": "syntax error at 5:27; call sites elsewhere in the file are still reported"}
     ]
+
+
+def test_whole_functions_go_but_annotations_keep_their_function() -> None:
+    """Kotlin, Swift, JS and TS functions started by their keyword are blanked whole; one under an annotation keeps
+    its signature (the annotation must still annotate something), and a body holding a mention stays."""
+    sigs = build()
+    source = (
+        b"fun plain(n: Int): Int {\n    return n * 2\n}\n\n"
+        b"@JvmStatic\nfun annotated(n: Int): Int {\n    return n\n}\n\n"
+        b'fun sends(ctx: Context) {\n    Braze.getInstance(ctx).logCustomEvent("x")\n}\n'
+    )
+    skimmed = skim(source, "kotlin", Guard(sigs, "kotlin", ()))
+    assert skimmed is not None and len(skimmed) == len(source)
+    kept = [line.strip() for line in bytes(skimmed).split(b"\n") if line.strip()]
+    assert kept == [
+        b"@JvmStatic",
+        b"fun annotated(n: Int): Int {",
+        b"}",
+        b"fun sends(ctx: Context) {",
+        b'Braze.getInstance(ctx).logCustomEvent("x")',
+        b"}",
+    ]

@@ -238,8 +238,14 @@ _WHOLE = {
 
 def _annotated(data: bytes, line_start: int) -> bool:
     """The line before (blank lines aside) is an annotation or a decorator, which the header must keep."""
-    before = data[:line_start].rstrip()
-    return before[before.rfind(b"\n") + 1 :].lstrip().startswith(b"@")
+    end = line_start - 1  # the newline that ends the line before
+    while end > 0:
+        start = data.rfind(b"\n", 0, end) + 1
+        line = data[start:end].strip()
+        if line:
+            return line.startswith(b"@")
+        end = start - 1
+    return False
 
 
 def _plain(interior: bytes, declaring: re.Pattern[bytes]) -> bool:

@@ -139,7 +139,8 @@ class TreeSitterAdapter:
         deadline = time.monotonic() + PARSE_SECONDS
         try:
             tree = Parser(self.grammar).parse(
-                lambda offset, _point: source[offset:],  # (asked twice: all of it, then the end)
+                # A small window: the tree keeps this reader, and each `node.text` reads through it.
+                lambda offset, _point: source[offset : offset + 256],
                 progress_callback=lambda _offset, _error: time.monotonic() > deadline,
             )
         except ValueError:  # cancelled by the callback
