@@ -242,6 +242,11 @@ _SYNTAX = {
 }
 
 
+def one_line_strings(language: str) -> re.Pattern[bytes]:
+    """The language's string literals that close on their line."""
+    return _closed_strings(_SYNTAX.get(language, _C_FAMILY)[2])
+
+
 @functools.lru_cache(maxsize=32)  # keyed by the SignatureSet object: workers get their own copy per task
 def prefilter(sigs: SignatureSet, language: str) -> Prefilter:
     needles = sigs.prefilter(language)

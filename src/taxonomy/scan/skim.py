@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from taxonomy.scan.prefilter import IDENT_CHARS, prefilter
+from taxonomy.scan.prefilter import IDENT_CHARS, one_line_strings, prefilter
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -194,7 +194,7 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
         if doubt < len(header_doubts) and header_doubts[doubt] < brace and bad_header.search(header):
             continue  # a type's header, an assignment, a comment
         interior = data[first + 1 : closing]
-        if interior.count(b"{") != interior.count(b"}"):
+        if (b"{" in interior or b"}" in interior) and not _nests(interior, language):
             continue  # the layout may not say where this body ends
         doubt = bisect.bisect_left(doubts, first)
         if doubt < len(doubts) and doubts[doubt] < closing and not _plain(interior, declaring):
@@ -234,6 +234,20 @@ _WHOLE = {
     "javascript": re.compile(rb"[ \t]*" + _MODIFIERS + rb"function[ \t*]"),
     "typescript": re.compile(rb"[ \t]*" + _MODIFIERS + rb"function[ \t*]"),
 }
+
+
+def _nests(interior: bytes, language: str) -> bool:
+    """Read without its one-line strings, the interior never closes a brace it did not open: the closing line found
+    is the body's own (the parse confirms a body's ends only in the skimmed text, where the interior is gone)."""
+    depth = 0
+    for match in _BRACES.finditer(one_line_strings(language).sub(b"", interior)):
+        depth += 1 if match.group() == b"{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+_BRACES = re.compile(rb"[{}]")
 
 
 def _annotated(data: bytes, line_start: int) -> bool:
