@@ -144,3 +144,19 @@ def test_whole_functions_go_but_annotations_keep_their_function() -> None:
         b'Braze.getInstance(ctx).logCustomEvent("x")',
         b"}",
     ]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "at", "body"),
+    [
+        ("swift/Analytics.swift", 0, ["func viewed(product: Product, source: String) {"]),  # a brace left open
+        ("mparticle/web.js", 0, ["}", "const body = {"]),  # the function closes before the layout says
+    ],
+)
+def test_examples_the_property_found(fixture: str, at: int, body: list[str]) -> None:
+    path = FIXTURES / "scan" / fixture
+    language, adapter = _adapter(path)
+    lines = list(LINES[path])
+    opening, closing = FILLERS[language]
+    lines[at:at] = [opening.format(n=0), *("    " + line for line in body), closing.format()]
+    _same("\n".join(lines).encode("utf-8"), language, adapter)
