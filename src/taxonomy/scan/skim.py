@@ -8,16 +8,18 @@ TS `function`), the whole function goes, header included: headers are most of wh
 
 The result is the whole parse's, because:
 - a body is found by its layout (a line ending in `{`, the next line at the same indentation starting with `}`), and
-  blanked only if its interior mentions no needle and balances its braces, its header is not a type's, an
+  blanked only if its interior mentions no needle and, read without its one-line strings, closes every brace it
+  opens and no other (so the closing line found is its own), its header is not a type's, an
   assignment's or a comment, and nothing inside can declare what other code sees (`static`, `const`, a class) or
   open a comment or a multi-line string that ends outside it;
 - the parse must confirm every blanked body as exactly the body of a function (`Skimmed.fits`; a whole function
-  leaves nothing to confirm: its keyword header, its closing line holding only `}` and the syntax check vouch);
+  leaves nothing to confirm: its keyword header, the brace check and its closing line holding only `}` vouch);
 - every name the adapter looks up (a binding, a declaration, a constant, a named import) is checked against the
   blanked text (`Skimmed.check`, called by the driver's searches);
 - a skimmed tree with a syntax error is not used.
 When any of these fails, the file is parsed whole: a layout that misleads costs a second parse, never a different
-result. A syntax error only inside a blanked body is not reported: the file reads as if that body were empty.
+result (`tests/test_scan_skim.py` holds this against generated files). A syntax error only inside a blanked body is
+not reported: the file reads as if that body were empty.
 """
 
 from __future__ import annotations
