@@ -144,7 +144,10 @@ class TreeSitterAdapter:
                 progress_callback=lambda _offset, _error: time.monotonic() > deadline,
             )
         except ValueError:  # cancelled by the callback
-            raise ParseGaveUp(f"the parser gave up after {PARSE_SECONDS:g} s") from None
+            raise ParseGaveUp(
+                f"the parser gave up after {PARSE_SECONDS:g} s (the file most likely has a syntax error its grammar"
+                " cannot recover from: fix it, or exclude the file)"
+            ) from None
         return tree.root_node
 
     # --- hooks -------------------------------------------------------------------------------------------------
