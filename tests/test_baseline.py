@@ -10,7 +10,7 @@ from conftest import run_cli, write
 from shared_findings import shared_report
 
 from taxonomy import baseline
-from taxonomy.codes import REGISTRY
+from taxonomy.codes import get
 from taxonomy.findings import Entity, Severity, Span
 from taxonomy.reporters import Report
 
@@ -80,7 +80,7 @@ def test_bad_baseline_files_are_usage_errors(tmp_path: Path) -> None:
 
 
 def _callsite(line: int, name: str = "checkout_started", file: str = "web/src/cart.ts") -> Report:
-    rule = REGISTRY["SCH005"]  # any registered code; the scanner's codes key the same way
+    rule = get("SCH005")  # any registered code; the scanner's codes key the same way
     finding = rule.finding(f"`{name}` is not declared", Span(file, line, 5, line, 30), Entity("event", name))
     return Report("check", (finding,), (file,), 1)
 

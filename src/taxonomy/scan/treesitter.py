@@ -1,4 +1,4 @@
-"""The shared tree-sitter driver: parse, run the language's query set, hand nodes to the adapter's hooks.
+"""The shared tree-sitter driver: parse, match the language's query set, hand nodes to the adapter's hooks.
 
 A query set (scan/queries/<name>.scm) must provide, per call pattern: `@call` (the whole call), `@method` (the
 node whose text is the method name; its start is the call site's line and column), optionally `@receiver` (the
@@ -7,11 +7,12 @@ capture `@object` on object / map / dictionary literals that can be /users/track
 property (`user.email = x`) captures `@method` (the property), `@receiver` and `@value` (the right-hand side): it is
 looked up as the method `email=` with the value as its only argument.
 
-Cost: a candidate file should cost about its parse. So the query runs only around the occurrences of the names the
-driver can accept (not over the whole tree), a call no signature takes is dropped before its arguments are read, and
-what a name stands for (its declarations, bindings, scopes) is looked up when a receiver or an argument uses it,
-around that name's occurrences (`Lazy`, `FileContext.holding`). A tree with syntax errors may hold a missing
-identifier that spans no text: there, every lookup falls back to the whole tree.
+Cost: a candidate file should cost about its parse. So the call patterns are matched only from the occurrences of
+the names the driver can accept, in Python, with no query compiled (scan/pattern.py says why); a call no signature
+takes is dropped before its arguments are read; and what a name stands for (its declarations, bindings, scopes) is
+looked up when a receiver or an argument uses it, around that name's occurrences (`Lazy`, `FileContext.holding`). A
+tree with syntax errors may hold a missing identifier that spans no text: there, every lookup of a declaration falls
+back to the whole tree (a call's method name always spans text: the call patterns need no such fallback).
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any, TypeVar
 
-from tree_sitter import Language, Node, Parser, Query, QueryCursor
+from tree_sitter import Language, Node, Parser
 
 from taxonomy.scan.adapter import FileScan, ParseGaveUp
+from taxonomy.scan.pattern import Pattern, calls_at, match, method_kinds, parse_patterns
 from taxonomy.scan.prefilter import automaton
 from taxonomy.scan.records import Arg, RawCall, Value
 from taxonomy.scan.signatures import SignatureSet
@@ -129,9 +131,12 @@ class TreeSitterAdapter:
         return Language(self.load_grammar())
 
     @functools.cached_property
-    def query(self) -> Query:
+    def patterns(self) -> tuple[tuple[Pattern, ...], tuple[tuple[int, Pattern], ...]]:
+        """The query file's call patterns (those capturing `@method`) and its other (payload) patterns."""
         text = resources.files("taxonomy.scan").joinpath(f"queries/{self.query_name}.scm").read_text("utf-8")
-        return Query(self.grammar, text)
+        patterns = parse_patterns(text)
+        calls = tuple(p for p in patterns if p.method_depths)
+        return calls, tuple((len(calls) + i, p) for i, p in enumerate(p for p in patterns if not p.method_depths))
 
     def parse(self, source: bytes) -> Node:
         """The tree; `ParseGaveUp` past `PARSE_SECONDS` (some grammars' error recovery can run for ever, growing,
@@ -202,29 +207,33 @@ class TreeSitterAdapter:
         return out
 
     def _matches(self, root: Node, ctx: FileContext, want_payloads: bool) -> Iterator[dict[str, list[Node]]]:
-        """The query's matches that can matter: those around an occurrence of a name the driver would accept
-        (a method, a named import's alias, a payload key). Matching only there, rather than over the whole tree,
-        is what keeps a large file that mentions a method name once nearly as cheap as its parse."""
+        """The call patterns' matches that can matter: those whose `@method` is at an occurrence of a name the
+        driver would accept (a method, a named import's alias), and the payload patterns' matches around an
+        occurrence of a payload key; in source order. Only those nodes are looked at, not the whole tree: a
+        large file that mentions a method name once costs nearly only its parse (scan/pattern.py)."""
         names = set(ctx.functions)
         if want_payloads:
             names.update(_PAYLOAD_KEYS)
-        cursor = QueryCursor(self.query)
-        if root.has_error:  # a missing identifier spans no text: no occurrence would point at its call
-            for _index, captures in cursor.matches(root):
-                yield captures
-            return
-        ranges = spans(ctx.source, _needles(ctx.methods, frozenset(names)))
-        seen: set[tuple[int, int, int]] = set()
-        for start, end in ranges:
-            cursor.set_byte_range(start, end)
-            for index, captures in cursor.matches(root):
-                node = (captures.get("call") or captures["object"])[0]
-                key = (index, node.start_byte, node.end_byte)
-                if len(ranges) > 1:  # a match spanning two ranges is found twice
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                yield captures
+        calls, payloads = self.patterns
+        kinds = method_kinds(calls)
+        found: dict[tuple[int, int, int], dict[str, list[Node]]] = {}
+        around: set[Node] = set()  # ancestors already tried for payload patterns
+        for start, end in mentions(ctx.source, _needles(ctx.methods, frozenset(names))):
+            node = root.descendant_for_byte_range(start, end)
+            if node is None:
+                continue
+            if kinds is None or node.type in kinds:
+                for index, captures in calls_at(calls, node):
+                    found.setdefault((captures["call"][0].start_byte, index, node.start_byte), captures)
+            if want_payloads and payloads:
+                while node is not None and node not in around:
+                    around.add(node)
+                    for index, pattern in payloads:
+                        for captures in match(pattern, node):
+                            found.setdefault((node.start_byte, index, -node.end_byte), captures)
+                    node = node.parent
+        for key in sorted(found):
+            yield found[key]
 
     def method_name(self, node: Node, captures: dict[str, list[Node]], ctx: FileContext) -> str:
         """The method name to look up; Swift qualifies `set` by its first label (`set(email:)`)."""
@@ -277,9 +286,6 @@ def _guard(sigs: SignatureSet, language: str) -> Guard:
     return Guard(sigs, language, _needles(sigs.methods(language), keys))
 
 
-_GAP = 4096  # occurrences closer than this share one query run (each run descends from the root again)
-
-
 @functools.lru_cache(maxsize=64)
 def _needles(methods: frozenset[str], extra: frozenset[str]) -> tuple[bytes, ...]:
     """Every name whose occurrence may be a call the driver accepts (a method `set(email:)` is written `set(`, a
@@ -291,23 +297,27 @@ def _needles(methods: frozenset[str], extra: frozenset[str]) -> tuple[bytes, ...
     return tuple(sorted(n.encode() for n in kept))
 
 
-def spans(source: bytes, needles: Iterable[bytes], gap: int = _GAP) -> list[tuple[int, int]]:
-    """Byte ranges covering every occurrence of the needles, nearby ones merged; several needles are found in one
-    pass of an Aho-Corasick automaton (a `find` loop per needle reads the file once per needle)."""
+def mentions(source: bytes, needles: Iterable[bytes]) -> list[tuple[int, int]]:
+    """Where the needles occur (start, end), in one pass of an Aho-Corasick automaton (a `find` loop per needle
+    reads the file once per needle); a match may hide another inside it (the same node holds both)."""
     needles = tuple(needle for needle in needles if needle)
     if type(source) is Skimmed:
         source.check(needles)
-    if len(needles) > 1:  # one pass for them all (a match may hide another inside it: its range covers that one)
-        found = [(start, end) for index, start, end in automaton(needles).find_matches_as_indexes(source)
-                 if index < len(needles)]  # fmt: skip
-        return merge(found, gap)
+    if len(needles) > 1:
+        return [(start, end) for index, start, end in automaton(needles).find_matches_as_indexes(source)
+                if index < len(needles)]  # fmt: skip
     found = []
     for needle in needles:
         at = source.find(needle)
         while at >= 0:
             found.append((at, at + len(needle)))
             at = source.find(needle, at + len(needle))
-    return merge(found, gap)
+    return found
+
+
+def spans(source: bytes, needles: Iterable[bytes], gap: int) -> list[tuple[int, int]]:
+    """Byte ranges covering every occurrence of the needles, those less than `gap` apart merged."""
+    return merge(mentions(source, needles), gap)
 
 
 def merge(ranges: Iterable[tuple[int, int]], gap: int) -> list[tuple[int, int]]:

@@ -1,0 +1,220 @@
+"""The call patterns of a query file (scan/queries/<name>.scm), matched in Python from the method name up.
+
+The query files are written in tree-sitter's query language, but compiling one with tree-sitter costs 20-130 ms
+per grammar and process (it analyses the whole grammar), more than parsing every candidate file of a language on
+a large tree, and every worker process pays it again. The driver never needs a query's search: it knows where the
+method names are (their occurrences in the source), so it only has to ask, for the node at an occurrence, "is this
+the `@method` of a call pattern, and what are the other captures?". This module reads the subset of the query
+language the call patterns use and answers that by climbing to the ancestor a pattern starts at and matching the
+pattern down from there, as tree-sitter would:
+
+- `(kind child…)`, `(_ …)` (any named node), `[alternative…]`, `field: pattern`, `!field` (no such child);
+- child patterns match named children in order, not necessarily adjacent; `.` anchors a child pattern to the first
+  named child, to the last, or to the one right after the previous pattern's;
+- `?` (optional), `@capture` (several per pattern allowed), `;` comments.
+
+A pattern with no `@method` (`(object) @object`) is matched on every ancestor of an occurrence.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from tree_sitter import Node
+
+Captures = dict[str, list[Node]]
+
+_TOKEN = re.compile(r"\s+|;[^\n]*|(?P<tok>[()\[\].?]|@[\w.]+|![\w]+|[\w]+:|[\w]+)")
+
+
+class PatternError(ValueError):
+    """A query text outside the supported subset (a bug in a query file, not in the scanned code)."""
+
+
+@dataclass(frozen=True)
+class Child:
+    pattern: Pattern
+    field: str | None = None
+    anchored: bool = False  # right after the previous child pattern's node (or the first named child)
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Pattern:
+    kind: str | None = None  # None: any named node
+    children: tuple[Child, ...] = ()
+    anchored_end: bool = False  # the last child pattern matches the last named child
+    absent: tuple[str, ...] = ()  # `!field`
+    captures: tuple[str, ...] = ()
+    alternatives: tuple[Pattern, ...] = ()  # an alternation `[…]` (then kind and children are unused)
+    method_depths: frozenset[int] = field(default=frozenset())  # where `@method` is, in levels below this node
+
+
+def parse_patterns(text: str) -> tuple[Pattern, ...]:
+    tokens, at = [], 0
+    for found in _TOKEN.finditer(text):
+        if found.start() != at:
+            break
+        at = found.end()
+        if found.group("tok"):
+            tokens.append(found.group("tok"))
+    if at != len(text):
+        raise PatternError(f"unsupported query syntax at {text[at : at + 20]!r}")
+    reader = _Reader(tokens)
+    patterns = []
+    while not reader.done():
+        patterns.append(_depths(reader.pattern()))
+    return tuple(patterns)
+
+
+class _Reader:
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        self.at = 0
+
+    def done(self) -> bool:
+        return self.at >= len(self.tokens)
+
+    def peek(self) -> str:
+        if self.done():
+            raise PatternError("a query file ends inside a pattern")
+        return self.tokens[self.at]
+
+    def take(self) -> str:
+        token = self.peek()
+        self.at += 1
+        return token
+
+    def pattern(self) -> Pattern:
+        token = self.take()
+        if token == "[":
+            alternatives = []
+            while self.peek() != "]":
+                alternatives.append(self.pattern())
+            self.take()
+            return Pattern(alternatives=tuple(alternatives), captures=self._captures())
+        if token != "(":
+            raise PatternError(f"unsupported query syntax at {token!r}")
+        kind = self.take()
+        children: list[Child] = []
+        absent: list[str] = []
+        anchor = False
+        anchored_end = False
+        while (token := self.peek()) != ")":
+            if token == ".":
+                self.take()
+                anchor = True
+                continue
+            if token.startswith("!"):
+                absent.append(self.take()[1:])
+                continue
+            name = self.take()[:-1] if token.endswith(":") else None
+            child = self.pattern()
+            optional = self.peek() == "?"
+            if optional:  # (`(kind)? @name`: the captures may follow the quantifier)
+                self.take()
+                child = replace(child, captures=child.captures + self._captures())
+            children.append(Child(child, name, anchor, optional))
+            anchor = False
+        self.take()
+        if anchor:
+            anchored_end = True
+        return Pattern(None if kind == "_" else kind, tuple(children), anchored_end, tuple(absent), self._captures())
+
+    def _captures(self) -> tuple[str, ...]:
+        names = []
+        while not self.done() and self.peek().startswith("@"):
+            names.append(self.take()[1:])
+        return tuple(names)
+
+
+def _depths(pattern: Pattern) -> Pattern:
+    """The pattern with `method_depths` filled in (for every sub-pattern too)."""
+    alternatives = tuple(_depths(p) for p in pattern.alternatives)
+    children = tuple(Child(_depths(c.pattern), c.field, c.anchored, c.optional) for c in pattern.children)
+    depths = {0} if "method" in pattern.captures else set()
+    for alternative in alternatives:
+        depths |= alternative.method_depths
+    for child in children:
+        depths |= {d + 1 for d in child.pattern.method_depths}
+    return Pattern(pattern.kind, children, pattern.anchored_end, pattern.absent, pattern.captures, alternatives,
+                   frozenset(depths))  # fmt: skip
+
+
+@functools.lru_cache(maxsize=32)
+def method_kinds(patterns: tuple[Pattern, ...]) -> frozenset[str] | None:
+    """The node kinds a `@method` can be (None: any): nodes of other kinds need no climbing."""
+    kinds: set[str | None] = set()
+    stack = list(patterns)
+    while stack:
+        pattern = stack.pop()
+        if "method" in pattern.captures:
+            kinds.add(pattern.kind)
+        stack.extend(pattern.alternatives)
+        stack.extend(child.pattern for child in pattern.children)
+    return None if None in kinds else frozenset(k for k in kinds if k is not None)
+
+
+def calls_at(patterns: tuple[Pattern, ...], node: Node) -> Iterator[tuple[int, Captures]]:
+    """The matches in which `node` is the `@method`: (pattern index, captures), the first match per pattern."""
+    ancestors = [node]
+    for index, pattern in enumerate(patterns):
+        for depth in sorted(pattern.method_depths):
+            while len(ancestors) <= depth:
+                parent = ancestors[-1].parent
+                if parent is None:
+                    break
+                ancestors.append(parent)
+            if len(ancestors) <= depth:
+                continue
+            found = next((c for c in match(pattern, ancestors[depth]) if c["method"][0] == node), None)
+            if found is not None:
+                yield index, found
+                break
+
+
+def match(pattern: Pattern, node: Node) -> Iterator[Captures]:
+    """Every way `pattern` matches `node` (captures of the sub-patterns merged)."""
+    if pattern.alternatives:
+        for alternative in pattern.alternatives:
+            for found in match(alternative, node):
+                yield _with(found, pattern.captures, node)
+        return
+    if not node.is_named or (pattern.kind is not None and node.type != pattern.kind):
+        return
+    for name in pattern.absent:
+        if node.child_by_field_name(name) is not None:
+            return
+    own: Captures = {name: [node] for name in pattern.captures}
+    if not pattern.children:
+        yield own
+        return
+    named = node.named_children
+    fields = [node.field_name_for_named_child(i) for i in range(len(named))]
+    for found in _sequence(pattern, named, fields, 0, 0):
+        yield {**found, **own}
+
+
+def _sequence(pattern: Pattern, named: list[Node], fields: list[str | None], i: int, start: int) -> Iterator[Captures]:
+    """Child patterns i… matched in order over named children start…"""
+    if i == len(pattern.children):
+        if not pattern.anchored_end or start == len(named):
+            yield {}
+        return
+    child = pattern.children[i]
+    positions = [start] if child.anchored else range(start, len(named))
+    for at in positions:
+        if at >= len(named) or (child.field is not None and fields[at] != child.field):
+            continue
+        for found in match(child.pattern, named[at]):
+            for rest in _sequence(pattern, named, fields, i + 1, at + 1):
+                yield {**found, **rest}
+    if child.optional:
+        yield from _sequence(pattern, named, fields, i + 1, start)
+
+
+def _with(found: Captures, names: tuple[str, ...], node: Node) -> Captures:
+    return {**found, **{name: [node] for name in names}} if names else found

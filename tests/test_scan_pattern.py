@@ -1,0 +1,114 @@
+"""The query files' call patterns matched from the method up (scan/pattern.py) find exactly what tree-sitter's own
+query engine finds with the same files: on every scanner fixture and example source, and on random text made of
+their lines, for every node of the tree."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, FIXTURES
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tree_sitter import Node, Query, QueryCursor
+
+from taxonomy.scan.languages import SUFFIXES, adapter_for
+from taxonomy.scan.pattern import PatternError, calls_at, match, method_kinds, parse_patterns
+from taxonomy.scan.treesitter import TreeSitterAdapter, walk
+
+SOURCES = sorted(
+    p
+    for p in [*(FIXTURES / "scan").rglob("*"), *(FIXTURES / "scan_bad").rglob("*"), *EXAMPLES.rglob("*")]
+    if p.is_file() and p.suffix in SUFFIXES and SUFFIXES[p.suffix][0] != "python" and "spins" not in p.name
+)
+Key = tuple[int, tuple[tuple[str, tuple[tuple[int, int, str], ...]], ...]]
+
+
+def _adapter(suffix: str) -> TreeSitterAdapter:
+    adapter = adapter_for(SUFFIXES[suffix][1])
+    assert isinstance(adapter, TreeSitterAdapter)
+    return adapter
+
+
+def _key(index: int, captures: dict[str, list[Node]]) -> Key:
+    return index, tuple(sorted((k, tuple((n.start_byte, n.end_byte, n.type) for n in v)) for k, v in captures.items()))
+
+
+def _method(key: Key) -> tuple[int, tuple[tuple[int, int, str], ...]]:
+    return key[0], dict(key[1])["method"]
+
+
+def _compare(adapter: TreeSitterAdapter, source: bytes) -> int:
+    """Assert both engines agree on `source`; the number of call matches."""
+    text = resources.files("taxonomy.scan").joinpath(f"queries/{adapter.query_name}.scm").read_text("utf-8")
+    root = adapter.parse(source)
+    theirs: dict[tuple[int, tuple[tuple[int, int, str], ...]], list[Key]] = {}
+    their_objects: set[Key] = set()
+    for index, captures in QueryCursor(Query(adapter.grammar, text)).matches(root):
+        if "method" in captures:
+            key = _key(index, captures)
+            theirs.setdefault(_method(key), []).append(key)
+        else:
+            their_objects.add(_key(index, captures))
+    calls, payloads = adapter.patterns
+    kinds = method_kinds(calls)
+    ours: dict[tuple[int, tuple[tuple[int, int, str], ...]], Key] = {}
+    our_objects: set[Key] = set()
+    for node in walk(root):
+        for index, captures in calls_at(calls, node):
+            assert kinds is None or node.type in kinds
+            key = _key(index, captures)
+            ours[_method(key)] = key
+        for index, pattern in payloads:
+            our_objects.update(_key(index, captures) for captures in match(pattern, node))
+    # One match per method node (tree-sitter may find the same method through several ways of matching a pattern).
+    assert set(ours) == set(theirs)
+    assert all(ours[method] in theirs[method] for method in ours)
+    assert our_objects == their_objects
+    return len(ours)
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(p.parents[1])))
+def test_the_patterns_match_what_tree_sitter_matches(path: Path) -> None:
+    _compare(_adapter(path.suffix), path.read_bytes())
+
+
+def test_the_fixtures_hold_calls_of_every_language() -> None:
+    counts: dict[str, int] = {}
+    for path in SOURCES:
+        counts[path.suffix] = counts.get(path.suffix, 0) + _compare(_adapter(path.suffix), path.read_bytes())
+    assert {s for s, n in counts.items() if n > 0} >= {".js", ".ts", ".tsx", ".kt", ".java", ".swift", ".m", ".dart",
+                                                      ".cs"}  # fmt: skip
+
+
+LINES = {suffix: [line for p in SOURCES if p.suffix == suffix for line in p.read_text().splitlines()]
+         for suffix in {p.suffix for p in SOURCES}}  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted(LINES)), st.data())
+def test_random_text_matches_the_same(suffix: str, data: st.DataObject) -> None:
+    lines = data.draw(st.lists(st.sampled_from(LINES[suffix]), min_size=1, max_size=40))
+    cut = data.draw(st.integers(0, 3))  # sometimes a line cut short: broken syntax, error recovery
+    if cut:
+        lines[-1] = lines[-1][: len(lines[-1]) // cut]
+    _compare(_adapter(suffix), "\n".join(lines).encode())
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ('(call (identifier) @m (#eq? @m "x"))', "unsupported query syntax"),
+        ("(call (identifier)* @m)", "unsupported query syntax"),
+        ("(call (identifier) @m", "ends inside a pattern"),
+    ],
+)
+def test_query_text_outside_the_subset_fails_loudly(text: str, error: str) -> None:
+    with pytest.raises(PatternError, match=error):
+        parse_patterns(text)
+
+
+def test_every_query_file_reads() -> None:
+    for path in resources.files("taxonomy.scan").joinpath("queries").iterdir():
+        assert parse_patterns(path.read_text("utf-8")), path.name
