@@ -112,3 +112,12 @@ def test_query_text_outside_the_subset_fails_loudly(text: str, error: str) -> No
 def test_every_query_file_reads() -> None:
     for path in resources.files("taxonomy.scan").joinpath("queries").iterdir():
         assert parse_patterns(path.read_text("utf-8")), path.name
+
+
+def test_a_wildcard_never_matches_an_error_node() -> None:
+    """Found by the property above: an unclosed Dart function makes the whole file one ERROR node, which Dart's
+    `(_ (identifier) @method . (selector …))` must not match, as in tree-sitter."""
+    source = b"""  void giftCard(double amount) {
+    _braze.setCustomUserAttributeArrayOfObjects('pets', [
+    context.read<BrazePlugin>().setEmail('ada@example.com');"""
+    assert _compare(_adapter(".dart"), source) == 0

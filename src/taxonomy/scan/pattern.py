@@ -8,7 +8,7 @@ the `@method` of a call pattern, and what are the other captures?". This module 
 language the call patterns use and answers that by climbing to the ancestor a pattern starts at and matching the
 pattern down from there, as tree-sitter would:
 
-- `(kind child…)`, `(_ …)` (any named node), `[alternative…]`, `field: pattern`, `!field` (no such child);
+- `(kind child…)`, `(_ …)` (any named node but ERROR), `[alternative…]`, `field: pattern`, `!field` (no such child);
 - child patterns match named children in order, not necessarily adjacent; `.` anchors a child pattern to the first
   named child, to the last, or to the one right after the previous pattern's;
 - `?` (optional), `@capture` (several per pattern allowed), `;` comments.
@@ -183,8 +183,8 @@ def match(pattern: Pattern, node: Node) -> Iterator[Captures]:
             for found in match(alternative, node):
                 yield _with(found, pattern.captures, node)
         return
-    if not node.is_named or (pattern.kind is not None and node.type != pattern.kind):
-        return
+    if not node.is_named or (node.type != pattern.kind if pattern.kind is not None else node.is_error):
+        return  # (as in tree-sitter, `_` never matches an ERROR node)
     for name in pattern.absent:
         if node.child_by_field_name(name) is not None:
             return
