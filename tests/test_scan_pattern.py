@@ -14,8 +14,17 @@ from hypothesis import strategies as st
 from tree_sitter import Node, Query, QueryCursor
 
 from taxonomy.scan.languages import SUFFIXES, adapter_for
-from taxonomy.scan.pattern import PatternError, calls_at, match, method_kinds, parse_patterns
-from taxonomy.scan.treesitter import TreeSitterAdapter, walk
+from taxonomy.scan.pattern import (
+    PatternError,
+    around,
+    calls_at,
+    captured_at,
+    match,
+    method_kinds,
+    parse_patterns,
+    patterns_of,
+)
+from taxonomy.scan.treesitter import TreeSitterAdapter, nodes_at, walk
 
 SOURCES = sorted(
     p
@@ -99,7 +108,7 @@ def test_random_text_matches_the_same(suffix: str, data: st.DataObject) -> None:
 @pytest.mark.parametrize(
     ("text", "error"),
     [
-        ('(call (identifier) @m (#eq? @m "x"))', "unsupported query syntax"),
+        ('(call (identifier) @m (#match? @m "x"))', "unsupported query syntax"),
         ("(call (identifier)* @m)", "unsupported query syntax"),
         ("(call (identifier) @m", "ends inside a pattern"),
     ],
@@ -121,3 +130,60 @@ def test_a_wildcard_never_matches_an_error_node() -> None:
     _braze.setCustomUserAttributeArrayOfObjects('pets', [
     context.read<BrazePlugin>().setEmail('ada@example.com');"""
     assert _compare(_adapter(".dart"), source) == 0
+
+
+@pytest.mark.parametrize("path", [p for p in SOURCES if hasattr(_adapter(p.suffix), "declarations_text")],
+                         ids=lambda p: p.name)  # fmt: skip
+def test_declaration_patterns_around_a_name_match_what_tree_sitter_matches(path: Path) -> None:
+    """Around the occurrences of a name, the Kotlin, Java and C# declaration patterns (predicates included) find the
+    matches tree-sitter finds that hold the name (each pattern captures the node it matches at)."""
+    adapter = _adapter(path.suffix)
+    source = path.read_bytes()
+    root = adapter.parse(source)
+    text = adapter.declarations_text
+    theirs = list(QueryCursor(Query(adapter.grammar, text)).matches(root))
+    for name in _names(root):
+        leaves = nodes_at(root, source, name)
+        held = {_key(index, captures) for index, captures in theirs
+                if any(_holds(top, leaf) for top in _tops(captures) for leaf in leaves)}  # fmt: skip
+        assert {_key(index, captures) for index, _node, captures in around(patterns_of(text), leaves)} == held, name
+
+
+@pytest.mark.parametrize("path", [p for p in SOURCES if hasattr(_adapter(p.suffix), "_binding_text")],
+                         ids=lambda p: p.name)  # fmt: skip
+def test_binding_patterns_at_a_name_match_what_tree_sitter_matches(path: Path) -> None:
+    """At the occurrences of a name, the JS / TS binding patterns find the matches tree-sitter finds in which that
+    name is the `@name` or `@param`."""
+    adapter = _adapter(path.suffix)
+    source = path.read_bytes()
+    root = adapter.parse(source)
+    text = adapter._binding_text
+    theirs = list(QueryCursor(Query(adapter.grammar, text)).matches(root))
+    for name in _names(root):
+        leaves = nodes_at(root, source, name)
+        held = {_key(index, captures) for index, captures in theirs
+                if any(n in leaves for n in [*captures.get("name", ()), *captures.get("param", ())])}  # fmt: skip
+        ours = {_key(index, captures) for leaf in leaves for capture in ("name", "param")
+                for index, captures in captured_at(patterns_of(text), leaf, capture)}  # fmt: skip
+        assert ours == held, name
+
+
+def _names(root: Node) -> list[str]:
+    return sorted(
+        {(n.text or b"").decode() for n in walk(root) if n.type in ("identifier", "simple_identifier")} - {""}
+    )
+
+
+def _tops(captures: dict[str, list[Node]]) -> list[Node]:
+    """The node a declaration pattern matched at: the outermost capture."""
+    nodes = [n for found in captures.values() for n in found]
+    return [max(nodes, key=lambda n: (n.end_byte - n.start_byte, -n.start_byte))]
+
+
+def _holds(top: Node, leaf: Node) -> bool:
+    node: Node | None = leaf
+    while node is not None:
+        if node == top:
+            return True
+        node = node.parent
+    return False

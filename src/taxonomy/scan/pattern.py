@@ -11,23 +11,25 @@ pattern down from there, as tree-sitter would:
 - `(kind child…)`, `(_ …)` (any named node but ERROR), `[alternative…]`, `field: pattern`, `!field` (no such child);
 - child patterns match named children in order, not necessarily adjacent; `.` anchors a child pattern to the first
   named child, to the last, or to the one right after the previous pattern's;
-- `?` (optional), `@capture` (several per pattern allowed), `;` comments.
+- `?` (optional), `@capture` (several per pattern allowed), `(#eq? @capture "text")`, `(#any-of? @capture "a" "b")`
+  (inside a node pattern, after its children), `;` comments.
 
-A pattern with no `@method` (`(object) @object`) is matched on every ancestor of an occurrence.
+A pattern with no `@method` (`(object) @object`) is matched on every ancestor of an occurrence (`around`); the
+adapters' declaration patterns are matched the same way, around a name's occurrences.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 
 from tree_sitter import Node
 
 Captures = dict[str, list[Node]]
 
-_TOKEN = re.compile(r"\s+|;[^\n]*|(?P<tok>[()\[\].?]|@[\w.]+|![\w]+|[\w]+:|[\w]+)")
+_TOKEN = re.compile(r'\s+|;[^\n]*|(?P<tok>[()\[\].?]|@[\w.]+|![\w]+|[\w]+:|[\w]+|#(?:eq|any-of)\?|"[^"\\]*")')
 
 
 class PatternError(ValueError):
@@ -50,7 +52,21 @@ class Pattern:
     absent: tuple[str, ...] = ()  # `!field`
     captures: tuple[str, ...] = ()
     alternatives: tuple[Pattern, ...] = ()  # an alternation `[…]` (then kind and children are unused)
-    method_depths: frozenset[int] = field(default=frozenset())  # where `@method` is, in levels below this node
+    texts: tuple[tuple[str, frozenset[str]], ...] = ()  # `(#any-of? @name "a" "b")`, `(#eq? @name "a")`
+    depths: tuple[tuple[str, frozenset[int]], ...] = ()  # capture -> levels below this node where it can be
+
+    @property
+    def method_depths(self) -> frozenset[int]:
+        return self.depths_of("method")
+
+    def depths_of(self, capture: str) -> frozenset[int]:
+        return next((found for name, found in self.depths if name == capture), frozenset())
+
+
+@functools.lru_cache(maxsize=64)
+def patterns_of(text: str) -> tuple[Pattern, ...]:
+    """`parse_patterns`, once per text and process."""
+    return parse_patterns(text)
 
 
 def parse_patterns(text: str) -> tuple[Pattern, ...]:
@@ -99,7 +115,10 @@ class _Reader:
         if token != "(":
             raise PatternError(f"unsupported query syntax at {token!r}")
         kind = self.take()
+        if kind.startswith("#"):
+            raise PatternError(f"a predicate ({kind}) stands inside a node pattern, after its children")
         children: list[Child] = []
+        texts: list[tuple[str, frozenset[str]]] = []
         absent: list[str] = []
         anchor = False
         anchored_end = False
@@ -110,6 +129,9 @@ class _Reader:
                 continue
             if token.startswith("!"):
                 absent.append(self.take()[1:])
+                continue
+            if token == "(" and self.tokens[self.at + 1 : self.at + 2] in (["#eq?"], ["#any-of?"]):
+                texts.append(self._predicate())
                 continue
             name = self.take()[:-1] if token.endswith(":") else None
             child = self.pattern()
@@ -122,7 +144,20 @@ class _Reader:
         self.take()
         if anchor:
             anchored_end = True
-        return Pattern(None if kind == "_" else kind, tuple(children), anchored_end, tuple(absent), self._captures())
+        return Pattern(None if kind == "_" else kind, tuple(children), anchored_end, tuple(absent), self._captures(),
+                       texts=tuple(texts))  # fmt: skip
+
+    def _predicate(self) -> tuple[str, frozenset[str]]:
+        self.take()
+        operator, capture = self.take(), self.take()
+        values = []
+        while (token := self.take()) != ")":
+            if not token.startswith('"'):
+                raise PatternError(f"{operator} takes a capture and strings, not {token!r}")
+            values.append(token[1:-1])
+        if not capture.startswith("@") or not values or (operator == "#eq?" and len(values) != 1):
+            raise PatternError(f"{operator} takes a capture and {'one string' if operator == '#eq?' else 'strings'}")
+        return capture[1:], frozenset(values)
 
     def _captures(self) -> tuple[str, ...]:
         names = []
@@ -132,16 +167,18 @@ class _Reader:
 
 
 def _depths(pattern: Pattern) -> Pattern:
-    """The pattern with `method_depths` filled in (for every sub-pattern too)."""
+    """The pattern with `depths` filled in (for every sub-pattern too)."""
     alternatives = tuple(_depths(p) for p in pattern.alternatives)
     children = tuple(Child(_depths(c.pattern), c.field, c.anchored, c.optional) for c in pattern.children)
-    depths = {0} if "method" in pattern.captures else set()
+    depths: dict[str, set[int]] = {name: {0} for name in pattern.captures}
     for alternative in alternatives:
-        depths |= alternative.method_depths
+        for name, found in alternative.depths:
+            depths.setdefault(name, set()).update(found)
     for child in children:
-        depths |= {d + 1 for d in child.pattern.method_depths}
-    return Pattern(pattern.kind, children, pattern.anchored_end, pattern.absent, pattern.captures, alternatives,
-                   frozenset(depths))  # fmt: skip
+        for name, found in child.pattern.depths:
+            depths.setdefault(name, set()).update(d + 1 for d in found)
+    return replace(pattern, children=children, alternatives=alternatives,
+                   depths=tuple((name, frozenset(found)) for name, found in sorted(depths.items())))  # fmt: skip
 
 
 @functools.lru_cache(maxsize=32)
@@ -160,9 +197,14 @@ def method_kinds(patterns: tuple[Pattern, ...]) -> frozenset[str] | None:
 
 def calls_at(patterns: tuple[Pattern, ...], node: Node) -> Iterator[tuple[int, Captures]]:
     """The matches in which `node` is the `@method`: (pattern index, captures), the first match per pattern."""
+    return captured_at(patterns, node, "method")
+
+
+def captured_at(patterns: tuple[Pattern, ...], node: Node, capture: str) -> Iterator[tuple[int, Captures]]:
+    """The matches in which `node` is the `capture`: (pattern index, captures), the first match per pattern."""
     ancestors = [node]
     for index, pattern in enumerate(patterns):
-        for depth in sorted(pattern.method_depths):
+        for depth in sorted(pattern.depths_of(capture)):
             while len(ancestors) <= depth:
                 parent = ancestors[-1].parent
                 if parent is None:
@@ -170,10 +212,25 @@ def calls_at(patterns: tuple[Pattern, ...], node: Node) -> Iterator[tuple[int, C
                 ancestors.append(parent)
             if len(ancestors) <= depth:
                 continue
-            found = next((c for c in match(pattern, ancestors[depth]) if c["method"][0] == node), None)
+            found = next((c for c in match(pattern, ancestors[depth]) if c[capture][0] == node), None)
             if found is not None:
                 yield index, found
                 break
+
+
+def around(patterns: tuple[Pattern, ...], nodes: Iterable[Node]) -> Iterator[tuple[int, Node, Captures]]:
+    """The first match of each pattern at each of the nodes and their ancestors (each tried once), as
+    (pattern index, node, captures): every match that holds one of the nodes."""
+    seen: set[Node] = set()
+    for start in nodes:
+        node: Node | None = start
+        while node is not None and node not in seen:
+            seen.add(node)
+            for index, pattern in enumerate(patterns):
+                found = next(match(pattern, node), None)
+                if found is not None:
+                    yield index, node, found
+            node = node.parent
 
 
 def match(pattern: Pattern, node: Node) -> Iterator[Captures]:
@@ -190,12 +247,22 @@ def match(pattern: Pattern, node: Node) -> Iterator[Captures]:
             return
     own: Captures = {name: [node] for name in pattern.captures}
     if not pattern.children:
-        yield own
+        if _texts_hold(pattern, own):
+            yield own
         return
     named = node.named_children
     fields = [node.field_name_for_named_child(i) for i in range(len(named))]
     for found in _sequence(pattern, named, fields, 0, 0):
-        yield {**found, **own}
+        found = {**found, **own}
+        if _texts_hold(pattern, found):
+            yield found
+
+
+def _texts_hold(pattern: Pattern, captures: Captures) -> bool:
+    return all(
+        name in captures and all((node.text or b"").decode("utf-8", "replace") in values for node in captures[name])
+        for name, values in pattern.texts
+    )
 
 
 def _sequence(pattern: Pattern, named: list[Node], fields: list[str | None], i: int, start: int) -> Iterator[Captures]:

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from tree_sitter import Language, Node, Parser
 
 from taxonomy.scan.adapter import FileScan, ParseGaveUp
-from taxonomy.scan.pattern import Pattern, calls_at, match, method_kinds, parse_patterns
+from taxonomy.scan.pattern import Pattern, calls_at, match, method_kinds, patterns_of
 from taxonomy.scan.prefilter import automaton
 from taxonomy.scan.records import Arg, RawCall, Value
 from taxonomy.scan.signatures import SignatureSet
@@ -134,7 +134,7 @@ class TreeSitterAdapter:
     def patterns(self) -> tuple[tuple[Pattern, ...], tuple[tuple[int, Pattern], ...]]:
         """The query file's call patterns (those capturing `@method`) and its other (payload) patterns."""
         text = resources.files("taxonomy.scan").joinpath(f"queries/{self.query_name}.scm").read_text("utf-8")
-        patterns = parse_patterns(text)
+        patterns = patterns_of(text)
         calls = tuple(p for p in patterns if p.method_depths)
         return calls, tuple((len(calls) + i, p) for i, p in enumerate(p for p in patterns if not p.method_depths))
 
@@ -315,20 +315,10 @@ def mentions(source: bytes, needles: Iterable[bytes]) -> list[tuple[int, int]]:
     return found
 
 
-def spans(source: bytes, needles: Iterable[bytes], gap: int) -> list[tuple[int, int]]:
-    """Byte ranges covering every occurrence of the needles, those less than `gap` apart merged."""
-    return merge(mentions(source, needles), gap)
-
-
-def merge(ranges: Iterable[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for start, end in ranges:
-        if out and start - out[-1][1] <= gap:
-            if end > out[-1][1]:
-                out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
-    return out
+def nodes_at(root: Node, source: bytes, name: str) -> list[Node]:
+    """The smallest node around each occurrence of `name` (the identifier, where it is one)."""
+    found = (root.descendant_for_byte_range(start, end) for start, end in mentions(source, (name.encode(),)))
+    return [node for node in found if node is not None]
 
 
 def _maybe_payload(text: bytes) -> bool:

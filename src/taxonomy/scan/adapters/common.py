@@ -14,12 +14,12 @@ from typing import cast
 
 from tree_sitter import Language, Node, Query, QueryCursor
 
+from taxonomy.scan.pattern import around, patterns_of
 from taxonomy.scan.records import Value
-from taxonomy.scan.treesitter import FileContext, Lazy, node_text, spans
+from taxonomy.scan.treesitter import FileContext, Lazy, node_text, nodes_at
 
 MAX_DEPTH = 12
 MAX_NESTING = 40  # nested classes / objects read for constants (deeper ones are not constants anyone uses)
-_NEAR = 256  # a name's own occurrences: merged only when close (each range costs one more query run)
 # Calls whose arguments or lambda are test-double set-up, not real SDK traffic: MockK `every { braze.logX() }`,
 # `verify { … }`, Mockito `when(braze.logX())` / mockito-kotlin `whenever(…)`, BDDMockito `given(…)`.
 MOCK_CALLS = frozenset(
@@ -209,28 +209,26 @@ _QUERIES: dict[tuple[int, str], Query] = {}
 
 
 def collect(
-    grammar: Language, root: Node, text: str, ranges: list[tuple[int, int]] | None = None
+    grammar: Language, root: Node, text: str, source: bytes | None = None, name: str = ""
 ) -> dict[str, list[Node]]:
-    """Nodes captured by a query (compiled once per grammar): the declarations an adapter needs, found in C rather
-    than by walking every node in Python (that walk dominated the scan time of large files). With `ranges`, only
-    the matches that intersect them."""
-    key = (id(grammar), text)
-    query = _QUERIES.get(key)
-    if query is None:
-        query = _QUERIES[key] = Query(grammar, text)
-    cursor = QueryCursor(query)
-    if ranges is None:
-        captures = cursor.captures(root)
-    else:
+    """Nodes captured by the patterns of `text`, in source order: in the matches that hold an occurrence of `name`
+    in `source` (matched in Python, scan/pattern.py: no query to compile), or, without a name, in the whole tree
+    (a query compiled on first need, once per grammar: a Python walk of every node would cost more than it saves)."""
+    if source is not None and name:
         found: dict[str, dict[Node, None]] = {}
-        for start, end in ranges:
-            cursor.set_byte_range(start, end)
-            for capture, nodes in cursor.captures(root).items():
+        for _index, _node, captures in around(patterns_of(text), nodes_at(root, source, name)):
+            for capture, nodes in captures.items():
                 found.setdefault(capture, {}).update(dict.fromkeys(nodes))
-        captures = {capture: list(nodes) for capture, nodes in found.items()}
-    for nodes in captures.values():
+        captured = {capture: list(nodes) for capture, nodes in found.items()}
+    else:
+        key = (id(grammar), text)
+        query = _QUERIES.get(key)
+        if query is None:
+            query = _QUERIES[key] = Query(grammar, text)
+        captured = QueryCursor(query).captures(root)
+    for nodes in captured.values():
         nodes.sort(key=lambda n: n.start_byte)
-    return captures
+    return captured
 
 
 @dataclass
@@ -260,7 +258,7 @@ def declarations_around(grammar: Language, ctx: FileContext, text: str, name: st
     elif not name:
         return None
     else:
-        captured = collect(grammar, root, text, spans(ctx.source, (name.encode(),), gap=_NEAR))
+        captured = collect(grammar, root, text, ctx.source, name)
     return Declared((*captured.get("decl", ()), *captured.get("add", ())), only)
 
 

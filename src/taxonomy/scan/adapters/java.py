@@ -9,6 +9,7 @@ are never call sites.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from tree_sitter import Node
@@ -95,17 +96,19 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
         self._defer_declarations(ctx)
         self._members(root, "", ctx, interface=False)
 
+    @functools.cached_property
+    def declarations_text(self) -> str:
+        """The patterns of what declares a name (`@decl`) or adds a property to it (`@add`)."""
+        add_names = any_of(platform_data(self.language).builders.add)
+        return (
+            "[(field_declaration) (local_variable_declaration) (constant_declaration) (formal_parameter)] @decl "
+            f"(method_invocation object: (identifier) name: (identifier) @m (#any-of? @m {add_names})) @add"
+        )
+
     def _declarations(self, ctx: FileContext, name: str) -> None:
         """The declarations of `name` (typed members and parameters, locals, calls that add a property to it): read on
         first need, around the name's occurrences (many candidate files never need any)."""
-        add_names = any_of(platform_data(self.language).builders.add)
-        read = declarations_around(
-            self.grammar,
-            ctx,
-            "[(field_declaration) (local_variable_declaration) (constant_declaration) (formal_parameter)] @decl "
-            f"(method_invocation object: (identifier) name: (identifier) @m (#any-of? @m {add_names})) @add",
-            name,
-        )
+        read = declarations_around(self.grammar, ctx, self.declarations_text, name)
         if read is None:
             return
         for node in read.nodes:

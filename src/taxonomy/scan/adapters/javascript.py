@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from typing import Any, cast
 
 from tree_sitter import Node, Query, QueryCursor
 
 from taxonomy.scan.adapters.common import state
+from taxonomy.scan.pattern import captured_at, patterns_of
 from taxonomy.scan.records import Arg, Value, concat
-from taxonomy.scan.treesitter import FileContext, TreeSitterAdapter, node_text, spans
+from taxonomy.scan.treesitter import FileContext, TreeSitterAdapter, node_text, nodes_at
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f", "v": "\v"}
 _WRAPPERS = {
@@ -23,7 +25,6 @@ _WRAPPERS = {
 }
 _DECLARATIONS = {"lexical_declaration", "variable_declaration"}
 _MAX_DEPTH = 12
-_NEAR = 256  # a name's own occurrences: merged only when close (each range costs one more query run)
 
 
 def _unescape(text: str) -> str:
@@ -74,6 +75,7 @@ class JavaScriptAdapter(TreeSitterAdapter):
     def __init__(self, language: str, grammar: str) -> None:
         self.language = language
         self._grammar_name = grammar
+        self._binding_query: Query | None = None  # compiled for the first tree with syntax errors
 
     def load_grammar(self) -> Any:
         if self._grammar_name == "javascript":
@@ -192,43 +194,47 @@ class JavaScriptAdapter(TreeSitterAdapter):
 
     def _declaration(self, name: str, ctx: FileContext) -> tuple[bool, Node | None, bool]:
         """(declared anywhere in the file, its initializer when declared once and never a parameter, a parameter).
-        The binding query runs only around the name's occurrences, so a receiver costs what its name's uses cost;
-        in a tree with syntax errors (a missing identifier spans no text) it runs once over the whole tree."""
+        The binding patterns are matched only at the name's occurrences, so a receiver costs what its name's uses
+        cost; in a tree with syntax errors (a missing identifier spans no text) a query runs once over the tree."""
         cache = cast("dict[str, tuple[bool, Node | None, bool]]", state(ctx).setdefault("declarations", {}))
         found = cache.get(name)
         if found is not None:
             return found
         assert ctx.root is not None
         if name and not ctx.root.has_error:
-            cache.update(self._declared(ctx, spans(ctx.source, (name.encode(),), gap=_NEAR), name))
+            cache.update(self._declared(ctx, name))
         elif not state(ctx).get("all_declared"):
             state(ctx)["all_declared"] = True
-            cache.update(self._declared(ctx, None, None))
+            cache.update(self._declared(ctx, None))
         return cache.setdefault(name, (False, None, False))
 
-    def _declared(
-        self, ctx: FileContext, ranges: list[tuple[int, int]] | None, only: str | None
-    ) -> dict[str, tuple[bool, Node | None, bool]]:
-        """What the binding query finds for each name (`only` that one) in `ranges` (None: the whole tree)."""
+    def _declared(self, ctx: FileContext, only: str | None) -> dict[str, tuple[bool, Node | None, bool]]:
+        """What the binding patterns find for each name (`only`: that one, at its occurrences; None: every name, in
+        the whole tree)."""
         inits: dict[str, list[Node | None]] = {}
         parameters: set[str] = set()
-        seen: set[tuple[int, int]] = set()  # a match that touches two ranges is found twice
-        cursor = QueryCursor(self._binding_query)
+        seen: set[tuple[int, int]] = set()  # (a node at two occurrences is found twice)
         assert ctx.root is not None
-        for start, end in ranges if ranges is not None else [(0, 0)]:
-            if ranges is not None:
-                cursor.set_byte_range(start, end)
-            for index, captures in cursor.matches(ctx.root):
-                for node in captures.get("name", ()) or captures.get("param", ()):
-                    text = node_text(node)
-                    if (only is not None and text != only) or (index, node.start_byte) in seen:
-                        continue
-                    seen.add((index, node.start_byte))
-                    if "name" in captures:
-                        values = captures.get("value")
-                        inits.setdefault(text, []).append(values[0] if values else None)
-                    else:
-                        parameters.add(text)
+        matches: Iterable[tuple[int, dict[str, list[Node]]]]
+        if only is None:
+            if self._binding_query is None:
+                self._binding_query = Query(self.grammar, self._binding_text)
+            matches = QueryCursor(self._binding_query).matches(ctx.root)
+        else:
+            patterns = patterns_of(self._binding_text)
+            matches = [found for node in nodes_at(ctx.root, ctx.source, only) for capture in ("name", "param")
+                       for found in captured_at(patterns, node, capture)]  # fmt: skip
+        for index, captures in matches:
+            for node in captures.get("name", ()) or captures.get("param", ()):
+                text = node_text(node)
+                if (only is not None and text != only) or (index, node.start_byte) in seen:
+                    continue
+                seen.add((index, node.start_byte))
+                if "name" in captures:
+                    values = captures.get("value")
+                    inits.setdefault(text, []).append(values[0] if values else None)
+                else:
+                    parameters.add(text)
         out: dict[str, tuple[bool, Node | None, bool]] = {}
         for key in inits.keys() | parameters:
             bound = inits.get(key, [])
@@ -238,7 +244,7 @@ class JavaScriptAdapter(TreeSitterAdapter):
         return out
 
     @functools.cached_property
-    def _binding_query(self) -> Query:
+    def _binding_text(self) -> str:
         patterns = [
             "(variable_declarator name: (identifier) @name value: (_)? @value)",
             "(function_declaration name: (identifier) @param)",
@@ -249,7 +255,7 @@ class JavaScriptAdapter(TreeSitterAdapter):
         else:
             patterns.append("(required_parameter pattern: (identifier) @param)")
             patterns.append("(optional_parameter pattern: (identifier) @param)")
-        return Query(self.grammar, "\n".join(patterns))
+        return "\n".join(patterns)
 
     # --- hooks -------------------------------------------------------------------------------------------------
     def receiver_path(self, node: Node, ctx: FileContext, depth: int = 0) -> str:

@@ -9,6 +9,7 @@ MockK / Mockito set-up (`every { … }`, `verify { … }`, `` `when`(…) ``) ar
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from tree_sitter import Node
@@ -135,18 +136,20 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
         self._defer_declarations(ctx)
         self._members(root, "", ctx)
 
+    @functools.cached_property
+    def declarations_text(self) -> str:
+        """The patterns of what declares a name (`@decl`) or adds a property to it (`@add`)."""
+        add_names = any_of(platform_data(self.language).builders.add)
+        return (
+            "[(property_declaration) (parameter) (class_parameter)] @decl "
+            "(call_expression . (navigation_expression . (identifier) (identifier) @m .) "
+            f"(#any-of? @m {add_names})) @add"
+        )
+
     def _declarations(self, ctx: FileContext, name: str) -> None:
         """The declarations of `name` (typed members and parameters, locals, calls that add a property to it): read on
         first need, around the name's occurrences (many candidate files never need any)."""
-        add_names = any_of(platform_data(self.language).builders.add)
-        read = declarations_around(
-            self.grammar,
-            ctx,
-            "[(property_declaration) (parameter) (class_parameter)] @decl "
-            "(call_expression . (navigation_expression . (identifier) (identifier) @m .) "
-            f"(#any-of? @m {add_names})) @add",
-            name,
-        )
+        read = declarations_around(self.grammar, ctx, self.declarations_text, name)
         if read is None:
             return
         for node in read.nodes:
