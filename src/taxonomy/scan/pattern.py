@@ -56,11 +56,32 @@ class Pattern:
     depths: tuple[tuple[str, frozenset[int]], ...] = ()  # capture -> levels below this node where it can be
 
     @property
-    def method_depths(self) -> frozenset[int]:
+    def method_depths(self) -> tuple[int, ...]:
         return self.depths_of("method")
 
-    def depths_of(self, capture: str) -> frozenset[int]:
-        return next((found for name, found in self.depths if name == capture), frozenset())
+    def depths_of(self, capture: str) -> tuple[int, ...]:
+        return self._depth_table.get(capture, ())
+
+    # (Derived once per pattern: matching runs at every occurrence of a name, in Python.)
+    @functools.cached_property
+    def _depth_table(self) -> dict[str, tuple[int, ...]]:
+        return {name: tuple(sorted(found)) for name, found in self.depths}
+
+    @functools.cached_property
+    def tops(self) -> frozenset[str] | None:
+        """The node kinds this pattern can match at (None: any named node): others are passed over unmatched."""
+        if not self.alternatives:
+            return None if self.kind is None else frozenset([self.kind])
+        kinds: set[str] = set()
+        for alternative in self.alternatives:
+            if alternative.tops is None:
+                return None
+            kinds |= alternative.tops
+        return frozenset(kinds)
+
+    @functools.cached_property
+    def fielded(self) -> bool:
+        return any(child.field is not None for child in self.children)
 
 
 @functools.lru_cache(maxsize=64)
@@ -204,13 +225,14 @@ def captured_at(patterns: tuple[Pattern, ...], node: Node, capture: str) -> Iter
     """The matches in which `node` is the `capture`: (pattern index, captures), the first match per pattern."""
     ancestors = [node]
     for index, pattern in enumerate(patterns):
-        for depth in sorted(pattern.depths_of(capture)):
+        tops = pattern.tops
+        for depth in pattern.depths_of(capture):
             while len(ancestors) <= depth:
                 parent = ancestors[-1].parent
                 if parent is None:
                     break
                 ancestors.append(parent)
-            if len(ancestors) <= depth:
+            if len(ancestors) <= depth or (tops is not None and ancestors[depth].type not in tops):
                 continue
             found = next((c for c in match(pattern, ancestors[depth]) if c[capture][0] == node), None)
             if found is not None:
@@ -226,7 +248,11 @@ def around(patterns: tuple[Pattern, ...], nodes: Iterable[Node]) -> Iterator[tup
         node: Node | None = start
         while node is not None and node not in seen:
             seen.add(node)
+            kind = node.type
             for index, pattern in enumerate(patterns):
+                tops = pattern.tops
+                if tops is not None and kind not in tops:
+                    continue
                 found = next(match(pattern, node), None)
                 if found is not None:
                     yield index, node, found
@@ -251,7 +277,7 @@ def match(pattern: Pattern, node: Node) -> Iterator[Captures]:
             yield own
         return
     named = node.named_children
-    fields = [node.field_name_for_named_child(i) for i in range(len(named))]
+    fields = [node.field_name_for_named_child(i) for i in range(len(named))] if pattern.fielded else []
     for found in _sequence(pattern, named, fields, 0, 0):
         found = {**found, **own}
         if _texts_hold(pattern, found):
@@ -272,9 +298,12 @@ def _sequence(pattern: Pattern, named: list[Node], fields: list[str | None], i: 
             yield {}
         return
     child = pattern.children[i]
+    tops = child.pattern.tops
     positions = [start] if child.anchored else range(start, len(named))
     for at in positions:
         if at >= len(named) or (child.field is not None and fields[at] != child.field):
+            continue
+        if tops is not None and named[at].type not in tops:
             continue
         for found in match(child.pattern, named[at]):
             for rest in _sequence(pattern, named, fields, i + 1, at + 1):
