@@ -202,7 +202,6 @@ def _depths(pattern: Pattern) -> Pattern:
                    depths=tuple((name, frozenset(found)) for name, found in sorted(depths.items())))  # fmt: skip
 
 
-@functools.lru_cache(maxsize=32)
 def method_kinds(patterns: tuple[Pattern, ...]) -> frozenset[str] | None:
     """The node kinds a `@method` can be (None: any): nodes of other kinds need no climbing."""
     kinds: set[str | None] = set()

@@ -241,15 +241,15 @@ _WHOLE = {
 def _nests(interior: bytes, language: str) -> bool:
     """Read without its one-line strings, the interior never closes a brace it did not open: the closing line found
     is the body's own (the parse confirms a body's ends only in the skimmed text, where the interior is gone)."""
-    depth = 0
-    for match in _BRACES.finditer(one_line_strings(language).sub(b"", interior)):
-        depth += 1 if match.group() == b"{" else -1
-        if depth < 0:
-            return False
-    return depth == 0
+    if b'"' in interior or b"'" in interior:
+        interior = one_line_strings(language).sub(b"", interior)
+    braces = interior.translate(None, _NOT_BRACES)
+    while b"{}" in braces:  # (braces nest properly exactly when removing `{}` pairs leaves nothing)
+        braces = braces.replace(b"{}", b"")
+    return not braces
 
 
-_BRACES = re.compile(rb"[{}]")
+_NOT_BRACES = bytes(b for b in range(256) if b not in b"{}")
 
 
 def _annotated(data: bytes, line_start: int) -> bool:

@@ -138,6 +138,10 @@ class TreeSitterAdapter:
         calls = tuple(p for p in patterns if p.method_depths)
         return calls, tuple((len(calls) + i, p) for i, p in enumerate(p for p in patterns if not p.method_depths))
 
+    @functools.cached_property
+    def method_kinds(self) -> frozenset[str] | None:
+        return method_kinds(self.patterns[0])
+
     def parse(self, source: bytes) -> Node:
         """The tree; `ParseGaveUp` past `PARSE_SECONDS` (some grammars' error recovery can run for ever, growing,
         on a few broken files: the Kotlin grammar on an unclosed backtick among braces, for one)."""
@@ -215,7 +219,7 @@ class TreeSitterAdapter:
         if want_payloads:
             names.update(_PAYLOAD_KEYS)
         calls, payloads = self.patterns
-        kinds = method_kinds(calls)
+        kinds = self.method_kinds
         found: dict[tuple[int, int, int], dict[str, list[Node]]] = {}
         around: set[Node] = set()  # ancestors already tried for payload patterns
         for start, end in mentions(ctx.source, _needles(ctx.methods, frozenset(names))):
