@@ -147,14 +147,16 @@ def test_deeply_nested_jvm_and_csharp_input_is_not_a_crash(tmp_path: Path) -> No
 
 def test_a_parse_that_runs_away_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """tree-sitter-kotlin's error recovery spins for ever, memory growing, on this broken file (found by the skim
-    property test): the parse is stopped at its time limit and the file skipped with a reason; the rest is scanned."""
+    property test): the parse is stopped at its time limit and the file skipped with a reason; the rest is scanned,
+    the files after it too (the parser is reused: a parse stopped half way must not be resumed on the next file)."""
     monkeypatch.setattr(treesitter, "PARSE_SECONDS", 0.5)
     (tmp_path / "Spins.kt").write_bytes((FIXTURES / "scan_bad" / "kotlin_parser_spins.kt").read_bytes())
     write(tmp_path / "Ok.kt", 'fun f() {\n    Braze.getInstance(ctx).logCustomEvent("fine")\n}\n')
+    write(tmp_path / "Then.kt", 'fun g() {\n    Braze.getInstance(ctx).logCustomEvent("after")\n}\n')
     result = scan_paths([tmp_path], Config(root=tmp_path), use_cache=False, jobs=1)
     reason = (
         "the parser gave up after 0.5 s (the file most likely has a syntax error its grammar cannot recover from:"
         " fix it, or exclude the file); not scanned"
     )
     assert [(s.file, s.reason) for s in result.skipped] == [("Spins.kt", reason)]
-    assert [(s.file, s.name) for s in result.call_sites] == [("Ok.kt", "fine")]
+    assert [(s.file, s.name) for s in result.call_sites] == [("Ok.kt", "fine"), ("Then.kt", "after")]

@@ -6,13 +6,15 @@ body were empty), so a file whose whole parse has an error is compared only when
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, FIXTURES, run_cli, write
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
+from tree_sitter import Node
 
 from taxonomy.scan.adapter import FileScan, ParseGaveUp
 from taxonomy.scan.languages import SUFFIXES, adapter_for
@@ -108,6 +110,35 @@ def test_filler_functions_change_nothing(data: st.DataObject) -> None:
         indent = opening[: len(opening) - len(opening.lstrip())] + "    "
         lines[at:at] = [opening.format(n=n), *(indent + line for line in body), closing.format()]
     _same("\n".join(lines).encode("utf-8"), language, adapter)
+
+
+@given(data=st.data())
+def test_a_skimmed_parse_reads_only_what_is_left(data: st.DataObject) -> None:
+    """The parser skips the blanked spans (they are outside its ranges) and builds the very tree it builds from the
+    blanked text: every node, its kind and its positions."""
+    path = data.draw(st.sampled_from([p for p in SOURCES if SUFFIXES[p.suffix][0] != "python"]))
+    language, adapter = _adapter(path)
+    assert isinstance(adapter, TreeSitterAdapter)
+    lines = list(LINES[path])
+    opening, closing = FILLERS[language]
+    for n in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(lines)))
+        body = data.draw(st.lists(st.sampled_from(BY_LANGUAGE[language] + BODY_EXTRAS), max_size=6))
+        lines[at:at] = [opening.format(n=n), *("        " + line for line in body), closing.format()]
+    skimmed = skim("\n".join(lines).encode("utf-8"), language, Guard(build(), language, ()))
+    assume(skimmed is not None and skimmed.gaps)
+    assert skimmed is not None
+    with contextlib.suppress(ParseGaveUp):
+        assert _nodes(adapter.parse(skimmed)) == _nodes(adapter.parse(bytes(skimmed)))
+
+
+def _nodes(root: Node) -> list[tuple[object, ...]]:
+    out, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        out.append((node.type, node.start_byte, node.end_byte, node.start_point, node.end_point, node.is_missing))
+        stack.extend(node.children)
+    return out
 
 
 def test_a_syntax_error_is_reported_unless_only_in_a_body_that_cannot_matter(tmp_path: Path) -> None:

@@ -96,6 +96,7 @@ class Skimmed(bytes):
 
     blanked: bytes  # the original text of the blanked lines, joined by newlines (searched for looked-up names)
     bodies: list[tuple[int, int]]  # offsets of the opening and closing brace of each blanked body
+    gaps: list[tuple[int, int]]  # the blanked spans (start, end), in order: the parse need not read them
     owners: frozenset[str]
     absent: frozenset[bytes]  # names known not to occur in the blanked text (the mentions searched for)
 
@@ -172,6 +173,7 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
     out: bytearray | None = None
     parts: list[bytes] = []
     bodies: list[tuple[int, int]] = []
+    gaps: list[tuple[int, int]] = []
     at = 0
     while (brace := data.find(newline, at)) >= 0:
         at = brace + 1
@@ -209,16 +211,19 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
                 and not data[closed + 1 : end].strip() and not _annotated(data, line_start)):  # fmt: skip
             out[line_start:end] = data[line_start:end].translate(_BLANK)  # nothing left for the parse to confirm
             parts.append(data[line_start:end])
+            gaps.append((line_start, end))
         else:
             out[first + 1 : closing] = interior.translate(_BLANK)
             parts.append(interior)
             bodies.append((brace, closed))
+            gaps.append((first + 1, closing))
         at = closed
     if out is None:
         return None
     skimmed = Skimmed(out)
     skimmed.blanked = b"\n".join(parts)
     skimmed.bodies = bodies
+    skimmed.gaps = gaps
     skimmed.owners = owners
     skimmed.absent = guard.absent
     return skimmed
@@ -313,6 +318,7 @@ def skim_python(data: bytes, guard: Guard) -> Skimmed | None:
     skimmed = Skimmed(b"".join(out))
     skimmed.blanked = b"\n".join(parts)
     skimmed.bodies = []
+    skimmed.gaps = []
     skimmed.owners = frozenset()
     skimmed.absent = guard.absent
     return skimmed
