@@ -16,7 +16,7 @@ from taxonomy.scan.cache import File
 from taxonomy.scan.languages import SUFFIXES
 from taxonomy.scan.payload import decode, encode
 from taxonomy.scan.records import Value
-from taxonomy.scan.scanner import FileOutcome, is_empty, scan_file
+from taxonomy.scan.scanner import FileOutcome, scan_file
 from taxonomy.scan.settings import ScanSettings
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def _scan_chunk(chunk: list[File]) -> list[str | None]:
     for absolute, rel, suffix in chunk:
         language, adapter = SUFFIXES[suffix]
         outcome = scan_file(absolute, rel, language, adapter, sigs, max_size)
-        out.append(None if is_empty(outcome) else encode(outcome))
+        out.append(None if outcome is None else encode(outcome))
     return out
 
 
@@ -205,7 +205,7 @@ class Runner:
             absolute, rel, suffix = self.pending.popleft()
             language, adapter = SUFFIXES[suffix]
             outcome = scan_file(absolute, rel, language, adapter, sigs, max_size)
-            if not is_empty(outcome):  # only files with something to say are kept in memory: flat memory on big trees
+            if outcome is not None:  # only files with something to say are kept in memory: flat memory on big trees
                 self.results[absolute] = outcome
                 if cache is not None:
                     cache.put(absolute, encode(outcome))

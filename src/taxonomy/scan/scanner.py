@@ -51,8 +51,9 @@ def scan_file(
     adapter_spec: str,
     sigs: SignatureSet,
     max_size: int,
-) -> FileOutcome:
-    outcome = FileOutcome(rel, language)
+) -> FileOutcome | None:
+    """What one file holds; None when it has nothing to say (most files of a tree: their cost is mostly this
+    function's, so no record is made for them)."""
     try:
         # One descriptor for the checks and the read: no second path lookup, no buffered file object (per-file
         # system-call and object costs are most of what the 90% of files that are never parsed cost).
@@ -60,27 +61,23 @@ def scan_file(
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
-                outcome.skipped = "not a regular file (a pipe or a device?)"
-                return outcome
+                return FileOutcome(rel, language, skipped="not a regular file (a pipe or a device?)")
             size = info.st_size
             if size > max_size:
-                outcome.skipped = f"larger than the size limit ({size} > {max_size} bytes)"
-                return outcome
+                return FileOutcome(rel, language, skipped=f"larger than the size limit ({size} > {max_size} bytes)")
             data = _read_all(fd, size, max_size)
         finally:
             os.close(fd)
     except OSError as exc:
-        outcome.skipped = f"unreadable: {exc.strerror or exc}"
-        return outcome
+        return FileOutcome(rel, language, skipped=f"unreadable: {exc.strerror or exc}")
     if data is None:
-        outcome.skipped = f"larger than the size limit (> {max_size} bytes)"
-        return outcome
+        return FileOutcome(rel, language, skipped=f"larger than the size limit (> {max_size} bytes)")
     if data.find(b"\0", 0, _BINARY_PROBE) >= 0:  # (no copy of the probe)
-        outcome.skipped = "binary file"
-        return outcome
-    if not candidate(data, sigs, language):
-        return outcome
-    return scan_source(data, outcome, adapter_spec, sigs)
+        return FileOutcome(rel, language, skipped="binary file")
+    if not prefilter(sigs, language).wants(data):
+        return None
+    outcome = scan_source(data, FileOutcome(rel, language), adapter_spec, sigs)
+    return None if is_empty(outcome) else outcome
 
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
