@@ -69,7 +69,7 @@ def _compare(adapter: TreeSitterAdapter, source: bytes) -> int:
             assert kinds is None or node.type in kinds
             key = _key(index, captures)
             ours[_method(key)] = key
-        for index, pattern in payloads:
+        for index, pattern in enumerate(payloads, start=len(calls)):
             our_objects.update(_key(index, captures) for captures in match(pattern, node))
     # One match per method node (tree-sitter may find the same method through several ways of matching a pattern).
     assert set(ours) == set(theirs)
@@ -143,7 +143,7 @@ def test_declaration_patterns_around_a_name_match_what_tree_sitter_matches(path:
     text = adapter.declarations_text
     theirs = list(QueryCursor(Query(adapter.grammar, text)).matches(root))
     for name in _names(root):
-        leaves = nodes_at(root, source, name)
+        leaves = nodes_at(root, source, (name.encode(),))
         held = {_key(index, captures) for index, captures in theirs
                 if any(_holds(top, leaf) for top in _tops(captures) for leaf in leaves)}  # fmt: skip
         assert {_key(index, captures) for index, _node, captures in around(patterns_of(text), leaves)} == held, name
@@ -160,7 +160,7 @@ def test_binding_patterns_at_a_name_match_what_tree_sitter_matches(path: Path) -
     text = adapter._binding_text
     theirs = list(QueryCursor(Query(adapter.grammar, text)).matches(root))
     for name in _names(root):
-        leaves = nodes_at(root, source, name)
+        leaves = nodes_at(root, source, (name.encode(),))
         held = {_key(index, captures) for index, captures in theirs
                 if any(n in leaves for n in [*captures.get("name", ()), *captures.get("param", ())])}  # fmt: skip
         ours = {_key(index, captures) for leaf in leaves for capture in ("name", "param")

@@ -1,11 +1,11 @@
-"""The call patterns of a query file (scan/queries/<name>.scm), matched in Python from the method name up.
+"""Tree-sitter query patterns (scan/queries/<name>.scm, the adapters' declaration patterns), matched in Python.
 
 The query files are written in tree-sitter's query language, but compiling one with tree-sitter costs 20-130 ms
 per grammar and process (it analyses the whole grammar), more than parsing every candidate file of a language on
 a large tree, and every worker process pays it again. The driver never needs a query's search: it knows where the
 method names are (their occurrences in the source), so it only has to ask, for the node at an occurrence, "is this
 the `@method` of a call pattern, and what are the other captures?". This module reads the subset of the query
-language the call patterns use and answers that by climbing to the ancestor a pattern starts at and matching the
+language the patterns use and answers that by climbing to the ancestor a pattern starts at and matching the
 pattern down from there, as tree-sitter would:
 
 - `(kind child…)`, `(_ …)` (any named node but ERROR), `[alternative…]`, `field: pattern`, `!field` (no such child);

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from tree_sitter import Language, Node, Parser, Point, Range
 
 from taxonomy.scan.adapter import FileScan, ParseGaveUp
-from taxonomy.scan.pattern import Pattern, calls_at, match, method_kinds, patterns_of
+from taxonomy.scan.pattern import Pattern, around, calls_at, method_kinds, patterns_of
 from taxonomy.scan.prefilter import automaton
 from taxonomy.scan.records import Arg, RawCall, Value
 from taxonomy.scan.signatures import SignatureSet
@@ -131,12 +131,11 @@ class TreeSitterAdapter:
         return Language(self.load_grammar())
 
     @functools.cached_property
-    def patterns(self) -> tuple[tuple[Pattern, ...], tuple[tuple[int, Pattern], ...]]:
+    def patterns(self) -> tuple[tuple[Pattern, ...], tuple[Pattern, ...]]:
         """The query file's call patterns (those capturing `@method`) and its other (payload) patterns."""
         text = resources.files("taxonomy.scan").joinpath(f"queries/{self.query_name}.scm").read_text("utf-8")
         patterns = patterns_of(text)
-        calls = tuple(p for p in patterns if p.method_depths)
-        return calls, tuple((len(calls) + i, p) for i, p in enumerate(p for p in patterns if not p.method_depths))
+        return tuple(p for p in patterns if p.method_depths), tuple(p for p in patterns if not p.method_depths)
 
     @functools.cached_property
     def method_kinds(self) -> frozenset[str] | None:
@@ -234,22 +233,15 @@ class TreeSitterAdapter:
             names.update(_PAYLOAD_KEYS)
         calls, payloads = self.patterns
         kinds = self.method_kinds
+        nodes = nodes_at(root, ctx.source, _needles(ctx.methods, frozenset(names)))
         found: dict[tuple[int, int, int], dict[str, list[Node]]] = {}
-        around: set[Node] = set()  # ancestors already tried for payload patterns
-        for start, end in mentions(ctx.source, _needles(ctx.methods, frozenset(names))):
-            node = root.descendant_for_byte_range(start, end)
-            if node is None:
-                continue
+        for node in nodes:
             if kinds is None or node.type in kinds:
                 for index, captures in calls_at(calls, node):
                     found.setdefault((captures["call"][0].start_byte, index, node.start_byte), captures)
-            if want_payloads and payloads:
-                while node is not None and node not in around:
-                    around.add(node)
-                    for index, pattern in payloads:
-                        for captures in match(pattern, node):
-                            found.setdefault((node.start_byte, index, -node.end_byte), captures)
-                    node = node.parent
+        if want_payloads and payloads:
+            for index, node, captures in around(payloads, nodes):
+                found.setdefault((node.start_byte, len(calls) + index, -node.end_byte), captures)
         for key in sorted(found):
             yield found[key]
 
@@ -359,9 +351,9 @@ def _around(source: bytes, gaps: list[tuple[int, int]]) -> list[Range]:
     return ranges
 
 
-def nodes_at(root: Node, source: bytes, name: str) -> list[Node]:
-    """The smallest node around each occurrence of `name` (the identifier, where it is one)."""
-    found = (root.descendant_for_byte_range(start, end) for start, end in mentions(source, (name.encode(),)))
+def nodes_at(root: Node, source: bytes, needles: Iterable[bytes]) -> list[Node]:
+    """The smallest node around each occurrence of the needles (the identifier, where it is one)."""
+    found = (root.descendant_for_byte_range(start, end) for start, end in mentions(source, needles))
     return [node for node in found if node is not None]
 
 

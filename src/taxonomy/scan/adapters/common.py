@@ -216,7 +216,7 @@ def collect(
     (a query compiled on first need, once per grammar: a Python walk of every node would cost more than it saves)."""
     if source is not None and name:
         found: dict[str, dict[Node, None]] = {}
-        for _index, _node, captures in around(patterns_of(text), nodes_at(root, source, name)):
+        for _index, _node, captures in around(patterns_of(text), nodes_at(root, source, (name.encode(),))):
             for capture, nodes in captures.items():
                 found.setdefault(capture, {}).update(dict.fromkeys(nodes))
         captured = {capture: list(nodes) for capture, nodes in found.items()}

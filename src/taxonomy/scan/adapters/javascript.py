@@ -222,7 +222,8 @@ class JavaScriptAdapter(TreeSitterAdapter):
             matches = QueryCursor(self._binding_query).matches(ctx.root)
         else:
             patterns = patterns_of(self._binding_text)
-            matches = [found for node in nodes_at(ctx.root, ctx.source, only) for capture in ("name", "param")
+            nodes = nodes_at(ctx.root, ctx.source, (only.encode(),))
+            matches = [found for node in nodes for capture in ("name", "param")
                        for found in captured_at(patterns, node, capture)]  # fmt: skip
         for index, captures in matches:
             for node in captures.get("name", ()) or captures.get("param", ()):
