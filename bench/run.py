@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -79,6 +80,31 @@ def best(cmd: list[str], cwd: Path, repeat: int, before: object = None) -> tuple
     return statistics.median(walls), peak
 
 
+def rounds(commands: dict[str, tuple[list[str], object]], cwd: Path, repeat: int) -> dict[str, Any]:
+    """`repeat` rounds, each running every command once in turn (rg, cold, warm): a machine whose speed drifts
+    from one minute to the next (this one does, by a third) slows all of a round alike, so each round's ratio to rg
+    holds where a ratio of medians taken minutes apart may not. Medians of walls, CPU seconds and ratios; peak RSS."""
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, int] = {}
+    for _ in range(repeat):
+        for name, (cmd, before) in commands.items():
+            wall, peak = best(cmd, cwd, 1, before)
+            walls[name].append(wall)
+            cpus[name].append(CPU_SECONDS[0])
+            peaks[name] = max(peaks.get(name, 0), peak or 0)
+    out: dict[str, Any] = {}
+    for name in commands:
+        out[f"{name}_s"] = round(statistics.median(walls[name]), 3)
+        out[f"{name}_cpu_s"] = round(statistics.median(cpus[name]), 2)
+        out[f"{name}_peak_mb"] = round(peaks[name] / 1024) if peaks[name] else None
+        if name != "rg" and "rg" in walls:
+            ratios = [mine / rg for mine, rg in zip(walls[name], walls["rg"], strict=True)]
+            out[f"{name}_ratio"] = round(statistics.median(ratios), 2)
+            out[f"{name}_ratios"] = [round(r, 1) for r in ratios]
+    return out
+
+
 def accuracy(truth: list[dict[str, object]], scan_json: Path) -> tuple[float, float, int, int, int]:
     from taxonomy.scan.languages import SUFFIXES
 
@@ -100,20 +126,16 @@ def run(files: int, out_root: Path, taxonomy: list[str], repeat: int, ast_grep_m
     tree = out / "tree"
     result: dict[str, object] = {"files": files, "megabytes": round(truth_doc["bytes"] / 1e6, 1)}
     rg = shutil.which("rg")
-    if rg:  # (one untimed run first: the targets are for a warm page cache, and rg would pay for filling it)
-        subprocess.run([rg, "-l", "-e", "|".join(METHODS), "."], cwd=tree, capture_output=True, check=False)
-        result["rg_s"], _ = best([rg, "-l", "-e", "|".join(METHODS), "."], tree, repeat)
-        result["rg_cpu_s"] = round(statistics.median(CPU_SECONDS), 2)
     cache = tree / ".taxonomy-cache"
     scan_json = out / "scan.json"
     cmd = [*taxonomy, "scan", ".", "--format", "json", "-o", str(scan_json)]
-    result["cold_s"], result["cold_peak_mb"] = best(cmd, tree, repeat, lambda: shutil.rmtree(cache, ignore_errors=True))
-    result["cold_cpu_s"] = round(statistics.median(CPU_SECONDS), 2)
-    result["warm_s"], result["warm_peak_mb"] = best(cmd, tree, repeat)
-    result["warm_cpu_s"] = round(statistics.median(CPU_SECONDS), 2)
-    for key in ("cold_peak_mb", "warm_peak_mb"):
-        if result[key]:
-            result[key] = round(int(result[key]) / 1024)  # type: ignore[call-overload]
+    commands: dict[str, tuple[list[str], object]] = {}
+    if rg:  # (one untimed run first: the targets are for a warm page cache, and rg would pay for filling it)
+        subprocess.run([rg, "-l", "-e", "|".join(METHODS), "."], cwd=tree, capture_output=True, check=False)
+        commands["rg"] = ([rg, "-l", "-e", "|".join(METHODS), "."], None)
+    commands["cold"] = (cmd, lambda: shutil.rmtree(cache, ignore_errors=True))
+    commands["warm"] = (cmd, None)
+    result.update(rounds(commands, tree, repeat))
     one = [*taxonomy, "scan", ".", "--format", "json", "-o", str(out / "scan-j1.json"), "--no-cache", "-j", "1"]
     result["cold_1core_s"], _ = best(one, tree, 1)
     recall, precision, want, got, skipped = accuracy(truth_doc["call_sites"], scan_json)
@@ -124,6 +146,30 @@ def run(files: int, out_root: Path, taxonomy: list[str], repeat: int, ast_grep_m
         result["ast_grep_s"], _ = best([sg, "scan", "--inline-rules", AST_GREP_RULES, "--json=stream", "."], tree, 1)
         result["ast_grep_cpu_s"] = round(statistics.median(CPU_SECONDS), 2)
     return result
+
+
+def report(row: dict[str, Any]) -> str:
+    rg = row.get("rg_s")
+
+    def ratio(name: str) -> str:
+        return f"{row[name + '_ratio']:.1f}x rg" if rg else "-"
+
+    ast_grep = row.get("ast_grep_s")
+    lines = [
+        f"{row['files']:>7} files {row['megabytes']:>6} MB | rg {rg or 0:.2f}s"
+        f" | cold {row['cold_s']:.2f}s ({ratio('cold')}, 1 core {row['cold_1core_s']:.2f}s,"
+        f" peak {row['cold_peak_mb']} MB)"
+        f" | warm {row['warm_s']:.2f}s ({ratio('warm')}, peak {row['warm_peak_mb']} MB)"
+        f" | ast-grep {ast_grep or float('nan'):.2f}s | recall {row['recall']} precision {row['precision']}"
+        f" ({row['found']}/{row['truth']}, {row['skipped']} skipped)",
+        f"        cpu seconds: rg {row.get('rg_cpu_s')} cold {row['cold_cpu_s']} warm {row['warm_cpu_s']}"
+        f" ast-grep {row.get('ast_grep_cpu_s')}",
+    ]
+    if rg:
+        lines.append(f"        per round: cold/rg {row['cold_ratios']}, warm/rg {row['warm_ratios']}")
+    if ast_grep:
+        lines.append(f"        ast-grep / cold (median): {ast_grep / row['cold_s']:.1f}x")
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -142,16 +188,7 @@ def main() -> None:
     rows = [run(n, args.out, args.taxonomy.split(), args.repeat, args.ast_grep_max_files) for n in args.files]
     print(f"load average at the end: {os.getloadavg()}")
     for row in rows:
-        rg = row.get("rg_s")
-        ratio = lambda key: f"{row[key] / rg:.1f}x rg" if rg else "-"  # noqa: E731
-        print(
-            f"{row['files']:>7} files {row['megabytes']:>6} MB | rg {rg or 0:.2f}s | cold {row['cold_s']:.2f}s ({ratio('cold_s')}, "
-            f"1 core {row['cold_1core_s']:.2f}s, peak {row['cold_peak_mb']} MB) | warm {row['warm_s']:.2f}s ({ratio('warm_s')}, "
-            f"peak {row['warm_peak_mb']} MB) | ast-grep {row.get('ast_grep_s', float('nan')):.2f}s | recall {row['recall']} "
-            f"precision {row['precision']} ({row['found']}/{row['truth']}, {row['skipped']} skipped)"
-        )
-        print(f"        cpu seconds: rg {row.get('rg_cpu_s')} cold {row['cold_cpu_s']} warm {row['warm_cpu_s']} "
-              f"ast-grep {row.get('ast_grep_cpu_s')}")  # fmt: skip
+        print(report(row))
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(rows, indent=2))
 
