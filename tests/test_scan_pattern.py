@@ -137,13 +137,8 @@ def test_a_wildcard_never_matches_an_error_node() -> None:
 def test_declaration_patterns_around_a_name_match_what_tree_sitter_matches(path: Path) -> None:
     """Around the occurrences of a name, the Kotlin, Java and C# declaration patterns (predicates included) find the
     matches tree-sitter finds that hold the name (each pattern captures the node it matches at)."""
-    adapter = _adapter(path.suffix)
-    source = path.read_bytes()
-    root = adapter.parse(source)
-    text = adapter.declarations_text
-    theirs = list(QueryCursor(Query(adapter.grammar, text)).matches(root))
-    for name in _names(root):
-        leaves = nodes_at(root, source, (name.encode(),))
+    source, root, text, theirs = _matched(path, "declarations_text")
+    for name, leaves in _names(root, source):
         held = {_key(index, captures) for index, captures in theirs
                 if any(_holds(top, leaf) for top in _tops(captures) for leaf in leaves)}  # fmt: skip
         assert {_key(index, captures) for index, _node, captures in around(patterns_of(text), leaves)} == held, name
@@ -154,13 +149,8 @@ def test_declaration_patterns_around_a_name_match_what_tree_sitter_matches(path:
 def test_binding_patterns_at_a_name_match_what_tree_sitter_matches(path: Path) -> None:
     """At the occurrences of a name, the JS / TS binding patterns find the matches tree-sitter finds in which that
     name is the `@name` or `@param`."""
-    adapter = _adapter(path.suffix)
-    source = path.read_bytes()
-    root = adapter.parse(source)
-    text = adapter._binding_text
-    theirs = list(QueryCursor(Query(adapter.grammar, text)).matches(root))
-    for name in _names(root):
-        leaves = nodes_at(root, source, (name.encode(),))
+    source, root, text, theirs = _matched(path, "_binding_text")
+    for name, leaves in _names(root, source):
         held = {_key(index, captures) for index, captures in theirs
                 if any(n in leaves for n in [*captures.get("name", ()), *captures.get("param", ())])}  # fmt: skip
         ours = {_key(index, captures) for leaf in leaves for capture in ("name", "param")
@@ -168,10 +158,19 @@ def test_binding_patterns_at_a_name_match_what_tree_sitter_matches(path: Path) -
         assert ours == held, name
 
 
-def _names(root: Node) -> list[str]:
-    return sorted(
-        {(n.text or b"").decode() for n in walk(root) if n.type in ("identifier", "simple_identifier")} - {""}
-    )
+def _matched(path: Path, patterns: str) -> tuple[bytes, Node, str, list[tuple[int, dict[str, list[Node]]]]]:
+    """A fixture's bytes and tree, the adapter's patterns (by attribute name), and tree-sitter's matches of them."""
+    adapter = _adapter(path.suffix)
+    source = path.read_bytes()
+    root = adapter.parse(source)
+    text = getattr(adapter, patterns)
+    return source, root, text, list(QueryCursor(Query(adapter.grammar, text)).matches(root))
+
+
+def _names(root: Node, source: bytes) -> list[tuple[str, list[Node]]]:
+    """Every identifier's text, with the nodes at its occurrences."""
+    names = {(n.text or b"").decode() for n in walk(root) if n.type in ("identifier", "simple_identifier")} - {""}
+    return [(name, nodes_at(root, source, (name.encode(),))) for name in sorted(names)]
 
 
 def _tops(captures: dict[str, list[Node]]) -> list[Node]:
