@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from tree_sitter import Node
 
@@ -53,20 +53,16 @@ class Pattern:
     captures: tuple[str, ...] = ()
     alternatives: tuple[Pattern, ...] = ()  # an alternation `[…]` (then kind and children are unused)
     texts: tuple[tuple[str, frozenset[str]], ...] = ()  # `(#any-of? @name "a" "b")`, `(#eq? @name "a")`
-    depths: tuple[tuple[str, frozenset[int]], ...] = ()  # capture -> levels below this node where it can be
+    depths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # capture -> levels below this node, ascending
 
     @property
     def method_depths(self) -> tuple[int, ...]:
         return self.depths_of("method")
 
     def depths_of(self, capture: str) -> tuple[int, ...]:
-        return self._depth_table.get(capture, ())
+        return self.depths.get(capture, ())
 
     # (Derived once per pattern: matching runs at every occurrence of a name, in Python.)
-    @functools.cached_property
-    def _depth_table(self) -> dict[str, tuple[int, ...]]:
-        return {name: tuple(sorted(found)) for name, found in self.depths}
-
     @functools.cached_property
     def tops(self) -> frozenset[str] | None:
         """The node kinds this pattern can match at (None: any named node): others are passed over unmatched."""
@@ -193,13 +189,13 @@ def _depths(pattern: Pattern) -> Pattern:
     children = tuple(Child(_depths(c.pattern), c.field, c.anchored, c.optional) for c in pattern.children)
     depths: dict[str, set[int]] = {name: {0} for name in pattern.captures}
     for alternative in alternatives:
-        for name, found in alternative.depths:
+        for name, found in alternative.depths.items():
             depths.setdefault(name, set()).update(found)
     for child in children:
-        for name, found in child.pattern.depths:
+        for name, found in child.pattern.depths.items():
             depths.setdefault(name, set()).update(d + 1 for d in found)
     return replace(pattern, children=children, alternatives=alternatives,
-                   depths=tuple((name, frozenset(found)) for name, found in sorted(depths.items())))  # fmt: skip
+                   depths={name: tuple(sorted(found)) for name, found in depths.items()})  # fmt: skip
 
 
 def method_kinds(patterns: tuple[Pattern, ...]) -> frozenset[str] | None:

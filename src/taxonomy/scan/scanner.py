@@ -74,7 +74,7 @@ def scan_file(
         return FileOutcome(rel, language, skipped=f"larger than the size limit (> {max_size} bytes)")
     if data.find(b"\0", 0, _BINARY_PROBE) >= 0:  # (no copy of the probe)
         return FileOutcome(rel, language, skipped="binary file")
-    if not prefilter(sigs, language).wants(data):
+    if not candidate(data, sigs, language):
         return None
     outcome = scan_source(data, FileOutcome(rel, language), adapter_spec, sigs)
     return None if is_empty(outcome) else outcome
