@@ -15,7 +15,7 @@ from conftest import write
 from taxonomy.commands.scan import json_text, pretty_json
 from taxonomy.config import Config
 from taxonomy.scan import discover, scan_paths
-from taxonomy.scan.cache import ScanCache
+from taxonomy.scan.cache import ScanCache, _unpack
 from taxonomy.scan.discover import Rules, walk
 from taxonomy.scan.languages import SUFFIXES
 from taxonomy.scan.records import CallSite, ScanResult, Skipped
@@ -245,6 +245,31 @@ def _walked(root: Path, **kwargs: object) -> list[tuple[str, list[str], list[int
     skipped: list[tuple[str, str]] = []
     folders = walk([root], root, skipped, project=root, suffixes=list(SUFFIXES), stat=True, **kwargs)  # type: ignore[arg-type]
     return [(f.rel_prefix, f.names, list(f.stats), set(f.failed)) for f in folders]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_cold_scan_remembers_the_files_as_the_walk_would(tmp_path: Path, jobs: int) -> None:
+    """A cold scan takes each file's stat as it reads it (the walk does not stat): the cache's index must be the one
+    a walk that stats would make (a file that cannot be opened is not remembered), and a re-scan reads nothing."""
+    _tree_with_a_dangling_link(tmp_path)
+    for index in range(450):
+        write(tmp_path / f"d{index % 5}" / f"g{index}.ts", call(f"e{index}") if index % 50 == 0 else "// x\n")
+    cold = scan_paths([tmp_path], Config(root=tmp_path), jobs=jobs)
+    with cache_file(tmp_path).open("rb") as handle:
+        index = json.loads(handle.read(json.loads(handle.readline())["sizes"][0]))["folders"]
+    remembered = {folder: _unpack(*record) for folder, record in index.items()}
+    walked = {
+        str(tmp_path / rel): {name: (stats[2 * i], stats[2 * i + 1]) for i, name in enumerate(names) if i not in failed}
+        for rel, names, stats, failed in _walked(tmp_path)
+    }
+    assert remembered == {folder.rstrip(os.sep): files for folder, files in walked.items()}
+    assert "gone.ts" not in remembered[str(tmp_path / "d3")]
+    sneaky = tmp_path / "d0" / "g0.ts"  # new bytes, same size and time: a re-scan that read it would see them
+    info = sneaky.stat()
+    sneaky.write_text(call("x0"))
+    os.utime(sneaky, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert scan_paths([tmp_path], Config(root=tmp_path), jobs=jobs) == cold
+    assert "e0" in {site.name for site in cold.call_sites}
 
 
 def _known(root: Path) -> dict[str, str]:

@@ -1,3 +1,3 @@
-from taxonomy.cli import main
+from taxonomy.cli import run
 
-main()
+run()

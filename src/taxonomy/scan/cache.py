@@ -138,6 +138,7 @@ class ScanCache:
         # unchanged files with outcomes still to decode, per folder: the outcomes kept, or None for last run's line
         self.deferred: list[tuple[Folder, dict[str, Outcome] | None]] = []
         self.seen: list[str] = []  # the folders (and named files) of this run, in walk order
+        self.unstamped: list[Folder] = []  # folders seen without their files' stats (see `stamp`)
         self.unchanged = True  # every folder and named file seen so far is exactly as last time
         self.dirty = False  # the index or the outcomes changed: the file must be written
         self.new_result: list[Any] | None = None
@@ -227,6 +228,13 @@ class ScanCache:
         old: Any = self.folders.get(path)
         names, stats = folder.names, folder.stats
         joined = SEPARATOR.join(names)
+        if len(stats) != 2 * len(names):  # not stat'ed: a cold scan, whose files are stamped as they are read
+            self.unchanged = False
+            self.dirty = True
+            self.unstamped.append(folder)
+            self.fresh[path] = [joined, ""]  # (until `stamp`)
+            self.changed[path] = {}
+            return list(range(len(names)))
         if not folder.failed and _is_record(old) and old[0] == joined and old[1] == _pack(stats):
             self.fresh[path] = old
             self.deferred.append((folder, None))
@@ -261,6 +269,29 @@ class ScanCache:
         if kept:
             self.deferred.append((folder, kept))
         return misses
+
+    def stamp(self, files: list[File], stamps: array[int]) -> None:
+        """The stats of the folders `check` saw without them, from the scan of all their files, in the same order
+        (see runner.Runner.stamps). A file the scan could not open is not remembered (it is scanned again next
+        time), nor is a folder whose files the scan did not see in that order (which would be a bug)."""
+        at = 0
+        for folder in self.unstamped:
+            assert folder.path is not None
+            count = len(folder.names)
+            block = stamps[2 * at : 2 * (at + count)]
+            if files[at : at + count] != folder.files:
+                del self.fresh[folder.path]
+                continue
+            at += count
+            if -1 not in block[1::2]:  # (no size is negative but that of a file never opened)
+                self.fresh[folder.path][1] = _pack(block)
+                continue
+            opened = [index for index in range(count) if block[2 * index + 1] >= 0]
+            self.fresh[folder.path] = [
+                SEPARATOR.join(folder.names[index] for index in opened),
+                _pack([value for index in opened for value in block[2 * index : 2 * index + 2]]),
+            ]
+        self.unstamped = []
 
     def _check_named(self, folder: Folder) -> list[int]:
         misses: list[int] = []
@@ -430,8 +461,9 @@ class ScanCache:
         return _dump(dict(list(results.items())[-_RESULTS_KEPT:]))
 
     def _write(self, parts: list[bytes], more: Iterator[bytes]) -> None:
-        """Like `atomic.write_atomic` (a new file beside the old one, flushed to disk, then renamed over it: a reader
-        or a crash finds the old cache or the new one), but written piece by piece: no copy of the whole in memory."""
+        """Like `atomic.write_atomic` (a new file beside the old one, renamed over it: a reader finds the old cache or
+        the new one), but written piece by piece (no copy of the whole in memory) and not forced to disk: after a
+        crash, a cache cut short fails its sizes check and is ignored (the files are scanned again)."""
         folder = self.path.parent
         temporary = folder / f".{self.path.name}.{os.getpid()}.tmp"
         try:
@@ -447,17 +479,12 @@ class ScanCache:
                     out.write(part)
                 for part in more:
                     out.write(part)
-                out.flush()
-                os.fsync(out.fileno())
             if self._handle is not None:  # done reading the old file (Windows cannot replace a file open for reading)
                 self._handle.close()
                 self._handle = None
             with contextlib.suppress(OSError):
                 os.chmod(temporary, stat.S_IMODE(self.path.stat().st_mode))  # keep the old file's permissions
             os.replace(temporary, self.path)
-            from taxonomy.atomic import sync_folder
-
-            sync_folder(folder)
         except OSError:
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)  # a read-only checkout still scans; it just cannot remember

@@ -6,6 +6,7 @@ different values) stays dynamic, with its expression.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -50,12 +51,25 @@ def _missing(outcomes: Any, table: dict[str, dict[str, Value]]) -> dict[str, dic
     return missing
 
 
+def imported_definers(absolute: str, outcome: FileOutcome) -> list[str]:
+    """The files that the imports of `outcome`'s file point at for the constants it uses but does not define: those
+    the second pass will read unless a parsed file defines the names (so a runner may start on them early)."""
+    family = FAMILIES.get(outcome.language, outcome.language)
+    roots = {part[2:].split(".", 1)[0] for site in outcome.sites for part in site.pending
+             if part.startswith("r:") and part[2:] not in outcome.constants}  # fmt: skip
+    return [path for root in sorted(roots) for path in _module_files_of(family, outcome.imports.get(root), absolute)]
+
+
+def _module_files_of(family: str, module: str | None, importer: str) -> list[str]:
+    return _module_files(family, module, os.path.dirname(importer)) if module else []
+
+
 _JS_SUFFIXES = ("", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", "/index.ts", "/index.tsx", "/index.js")
 
 
-def _module_files(family: str, module: str, importer: str) -> list[str]:
-    """Files an import of `module` from `importer` may point at (JS relative paths, Python dotted modules)."""
-    folder = os.path.dirname(importer)
+@functools.lru_cache(maxsize=4096)  # (the files of a folder often import the same modules)
+def _module_files(family: str, module: str, folder: str) -> list[str]:
+    """Files an import of `module` from a file in `folder` may point at (JS relative paths, Python dotted modules)."""
     found: list[str] = []
     if family == "js" and module.startswith("."):
         base = os.path.normpath(os.path.join(folder, module))
@@ -134,8 +148,7 @@ def second_pass(
     for family, names in missing.items():
         for name, importers in names.items():
             for importer in importers:
-                module = outcomes[importer].imports.get(name)
-                for path in _module_files(family, module, importer) if module else ():
+                for path in _module_files_of(family, outcomes[importer].imports.get(name), importer):
                     if path not in done:
                         collect(path, family)
     missing = _missing(outcomes.items(), table)

@@ -274,8 +274,8 @@ def walk(
                 continue
             if given.is_file():
                 suffix = given.suffix.lower()
-                if suffix in wanted:
-                    yield _named_file(given, root, suffix, stat)
+                if suffix in wanted:  # (stat'ed even for a cold scan's cache: `ScanCache.stamp` is for folders)
+                    yield _named_file(given, root, suffix)
                 continue
             narrowing = narrowed if include_rules or exclude_rules else None
             if helper is None:
@@ -289,17 +289,16 @@ def walk(
             helper.close()
 
 
-def _named_file(given: Path, root: Path, suffix: str, stat: bool) -> Folder:
+def _named_file(given: Path, root: Path, suffix: str) -> Folder:
     absolute = str(given)
     rel = relative(given, root)
     folder = Folder(None, absolute[: -len(given.name)], rel[: -len(given.name)], [given.name], [suffix])
-    if stat:
-        try:
-            info = os.stat(absolute)
-            folder.stats.extend((info.st_mtime_ns, info.st_size))
-        except OSError:
-            folder.stats.extend((0, 0))
-            folder.failed.add(0)
+    try:
+        info = os.stat(absolute)
+        folder.stats.extend((info.st_mtime_ns, info.st_size))
+    except OSError:
+        folder.stats.extend((0, 0))
+        folder.failed.add(0)
     return folder
 
 

@@ -73,8 +73,11 @@ def _scan(
     found_skipped: list[tuple[str, str]] = []
     memo = cache.gitignore if cache is not None else None
     known = cache.known() if cache is not None else None  # a re-scan: its stats are on two cores (see discover.py)
+    # A cold scan (nothing remembered) needs the files' stats only for the cache: the scan takes them as it reads
+    # each file (on the workers' cores), not the walk.
+    stamping = cache is not None and not known
     folders = walk(given, root, found_skipped, project=project, include=settings.include, exclude=settings.exclude,
-                   suffixes=suffixes, memo=memo, stat=cache is not None, known=known,
+                   suffixes=suffixes, memo=memo, stat=cache is not None and not stamping, known=known,
                    idle=cache.prefetch if cache is not None else None)  # fmt: skip
     seen: list[Folder] = []
     todo: list[File] = []  # until there are enough for the runner (most warm runs never need it)
@@ -89,7 +92,7 @@ def _scan(
                 if misses:
                     todo.extend(folder.files[index] for index in misses)
             if len(todo) >= 64:
-                runner = runner or _runner(settings, jobs, cache, progress)
+                runner = runner or _runner(settings, jobs, cache, progress, stamping)
                 runner.add(todo)
                 todo = []
         if cache is not None and runner is None and not todo:
@@ -99,8 +102,10 @@ def _scan(
                 return _result(root, found_skipped, remembered)
         files = [file for folder in seen for file in folder.files]
         del seen
-        runner = runner or _runner(settings, jobs, cache, progress)
+        runner = runner or _runner(settings, jobs, cache, progress, stamping)
         remembered = _outcomes(files, todo, runner, cache, settings)
+        if cache is not None and stamping:
+            cache.stamp(*runner.stamps())
     finally:
         if runner is not None:
             runner.close()  # (after an error: workers must not go on with work nobody will collect)
@@ -143,10 +148,11 @@ def _outcomes(
     return Remembered(sites, skipped, suppressions, parsed, len(files), languages)
 
 
-def _runner(settings: ScanSettings, jobs: int | None, cache: ScanCache | None, progress: bool) -> Runner:
+def _runner(settings: ScanSettings, jobs: int | None, cache: ScanCache | None, progress: bool, stamping: bool
+            ) -> Runner:  # fmt: skip
     from taxonomy.scan.runner import Runner
 
-    return Runner(settings, settings.jobs if jobs is None else jobs, cache, progress)
+    return Runner(settings, settings.jobs if jobs is None else jobs, cache, progress, stamping)
 
 
 def _result(root: Path, found_skipped: list[tuple[str, str]], found: Remembered) -> ScanResult:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from array import array
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from taxonomy.scan.cache import ScanCache
     from taxonomy.scan.signatures import SignatureSet
 
+_Done = tuple[list[str | None], bytes | None]  # what a worker sends back for a chunk (see `_scan_chunk`)
 PARALLEL_MIN_FILES = 400  # below this, starting workers costs more than it saves
 _CHUNK = 128  # files per task while the walk goes on; smaller ones at the end, so both cores finish together
 _MIN_CHUNK = 8
@@ -53,24 +55,26 @@ class _Progress:
             sys.stderr.flush()
 
 
-_worker: tuple[SignatureSet, int] | None = None  # a worker process's signatures and size limit, set once
+_worker: tuple[SignatureSet, int, bool] | None = None  # a worker's signatures, size limit, stamping; set once
 
 
-def _init_worker(sigs: SignatureSet, max_size: int) -> None:
+def _init_worker(sigs: SignatureSet, max_size: int, stamping: bool) -> None:
     global _worker
-    _worker = (sigs, max_size)
+    _worker = (sigs, max_size, stamping)
 
 
-def _scan_chunk(chunk: list[File]) -> list[str | None]:
-    """In a worker: plain data back (cheap to send), None for the many files with nothing in them."""
+def _scan_chunk(chunk: list[File]) -> tuple[list[str | None], bytes | None]:
+    """In a worker: plain data back (cheap to send), None for the many files with nothing in them; and when asked,
+    the files' stamps (see `scan_file`) as one block of C integers."""
     assert _worker is not None
-    sigs, max_size = _worker
+    sigs, max_size, stamping = _worker
+    stamps = array("q") if stamping else None
     out: list[str | None] = []
     for absolute, rel, suffix in chunk:
         language, adapter = SUFFIXES[suffix]
-        outcome = scan_file(absolute, rel, language, adapter, sigs, max_size)
+        outcome = scan_file(absolute, rel, language, adapter, sigs, max_size, stamps)
         out.append(None if outcome is None else encode(outcome))
-    return out
+    return out, None if stamps is None else stamps.tobytes()
 
 
 def _constants(spec: str, source: bytes) -> dict[str, Value]:
@@ -82,10 +86,13 @@ def _constants(spec: str, source: bytes) -> dict[str, Value]:
 
 class Runner:
     """`add` files as the walk finds them; `finish` returns the outcomes worth keeping (absolute path -> outcome,
-    in the order the files were added)."""
+    in the order the files were added). With `stamping`, `stamps` then gives every file's mtime and size as the
+    scan read them (a cold scan's cache needs them: the walk need not stat the files for it)."""
 
-    def __init__(self, settings: ScanSettings, jobs: int, cache: ScanCache | None, progress: bool) -> None:
+    def __init__(self, settings: ScanSettings, jobs: int, cache: ScanCache | None, progress: bool,
+                 stamping: bool = False) -> None:  # fmt: skip
         self.settings = settings
+        self.stamped: dict[int, tuple[list[File], bytes]] | None = {} if stamping else None  # chunk number -> ...
         self.jobs = jobs
         self.cache = cache
         self.report = _Progress() if progress else None
@@ -95,9 +102,12 @@ class Runner:
         self.sigs: SignatureSet | None = None
         self.pool: ProcessPoolExecutor | None = None
         self.workers = 1
-        self.running: dict[Future[list[str | None]], tuple[int, list[File]]] = {}  # -> chunk number, chunk
+        self.running: dict[Future[_Done], tuple[int, list[File]]] = {}  # -> chunk number, chunk
         self.chunks = 0
         self.found: dict[int, list[tuple[str, FileOutcome]]] = {}  # chunk number -> its outcomes worth keeping
+        # (adapter spec, source) -> its constants, asked for while the scan goes on (see `_prefetch`)
+        self.early: dict[tuple[str, bytes], Future[dict[str, Value]]] = {}
+        self.early_paths: set[str] = set()
 
     def signatures(self) -> SignatureSet:
         if self.sigs is None:
@@ -139,7 +149,8 @@ class Runner:
         process need not load them just for the few files the constants pass reads), else here."""
         if self.pool is None:
             return _constants(spec, source)
-        return self.pool.submit(_constants, spec, source).result()
+        early = self.early.pop((spec, source), None)
+        return (early or self.pool.submit(_constants, spec, source)).result()
 
     def close(self) -> None:
         """Stop the workers (after the constants pass, or after an error: then dropping the work not started)."""
@@ -160,7 +171,7 @@ class Runner:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self.workers = workers
         context = multiprocessing.get_context(method)
-        initargs = (self.signatures(), self.settings.max_size)  # built before the fork: workers inherit it
+        initargs = (self.signatures(), self.settings.max_size, self.stamped is not None)  # (inherited by the fork)
         self.pool = ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=initargs)
         return True
 
@@ -183,11 +194,17 @@ class Runner:
             self.running[self.pool.submit(_scan_chunk, chunk)] = (self.chunks, chunk)
             self.chunks += 1
 
-    def _take(self, future: Future[list[str | None]], number: int, chunk: list[File]) -> None:
+    def _take(self, future: Future[_Done], number: int, chunk: list[File]) -> None:
         found = []
-        for (absolute, rel, _suffix), payload in zip(chunk, future.result(), strict=True):
+        payloads, stamps = future.result()
+        if self.stamped is not None and stamps is not None:
+            self.stamped[number] = (chunk, stamps)
+        for (absolute, rel, _suffix), payload in zip(chunk, payloads, strict=True):
             if payload is not None:  # (a file scanned holds no cached outcome: nothing to forget when it is empty)
-                found.append((absolute, decode(payload, rel)))
+                outcome = decode(payload, rel)
+                found.append((absolute, outcome))
+                if outcome.imports:
+                    self._prefetch(absolute, outcome)
                 if self.cache is not None:
                     self.cache.put(absolute, payload)
         if found:
@@ -195,19 +212,52 @@ class Runner:
         if self.report is not None:
             self.report.tick(len(chunk))
 
+    def _prefetch(self, absolute: str, outcome: FileOutcome) -> None:
+        """Ask a worker now for the constants of the modules whose names this file uses: the constants pass that
+        follows the scan would read them (after the last file, with the cores idle), and they are few."""
+        from taxonomy.scan.constants import imported_definers
+
+        assert self.pool is not None
+        for path in imported_definers(absolute, outcome):
+            entry = SUFFIXES.get(os.path.splitext(path)[1].lower())
+            if path in self.early_paths or entry is None:
+                continue
+            self.early_paths.add(path)
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read(self.settings.max_size + 1)
+            except OSError:
+                continue
+            if len(data) <= self.settings.max_size:
+                self.early[entry[1], data] = self.pool.submit(_constants, entry[1], data)
+
+    def stamps(self) -> tuple[list[File], array[int]]:
+        """The files scanned, in the order they were added, and their stamps (two integers each, see `scan_file`)."""
+        files: list[File] = []
+        stamps = array("q")
+        for number in sorted(self.stamped or ()):
+            chunk, block = (self.stamped or {})[number]
+            files += chunk
+            stamps.frombytes(block)
+        return files, stamps
+
     def _scan_here(self) -> None:
         if not self.pending:
             return
         sigs, max_size = self.signatures(), self.settings.max_size
         cache = self.cache
-        count = len(self.pending)
-        while self.pending:
-            absolute, rel, suffix = self.pending.popleft()
+        files = list(self.pending)
+        self.pending.clear()
+        stamps = array("q") if self.stamped is not None else None
+        for absolute, rel, suffix in files:
             language, adapter = SUFFIXES[suffix]
-            outcome = scan_file(absolute, rel, language, adapter, sigs, max_size)
+            outcome = scan_file(absolute, rel, language, adapter, sigs, max_size, stamps)
             if outcome is not None:  # only files with something to say are kept in memory: flat memory on big trees
                 self.results[absolute] = outcome
                 if cache is not None:
                     cache.put(absolute, encode(outcome))
+        if self.stamped is not None and stamps is not None:
+            self.stamped[self.chunks] = (files, stamps.tobytes())
+            self.chunks += 1
         if self.report is not None:
-            self.report.tick(count)
+            self.report.tick(len(files))

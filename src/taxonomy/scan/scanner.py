@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,9 +52,12 @@ def scan_file(
     adapter_spec: str,
     sigs: SignatureSet,
     max_size: int,
+    stamps: array[int] | None = None,
 ) -> FileOutcome | None:
     """What one file holds; None when it has nothing to say (most files of a tree: their cost is mostly this
-    function's, so no record is made for them)."""
+    function's, so no record is made for them). `stamps`: the file's mtime (ns) and size are appended to it, as
+    read before its bytes (-1, -1 when the file cannot be opened): what a cold scan's cache remembers it by."""
+    info = None
     try:
         # One descriptor for the checks and the read: no second path lookup, no buffered file object (per-file
         # system-call and object costs are most of what the 90% of files that are never parsed cost).
@@ -70,6 +74,9 @@ def scan_file(
             os.close(fd)
     except OSError as exc:
         return FileOutcome(rel, language, skipped=f"unreadable: {exc.strerror or exc}")
+    finally:
+        if stamps is not None:
+            stamps.extend(_UNSTAMPED if info is None else (info.st_mtime_ns, info.st_size))
     if data is None:
         return FileOutcome(rel, language, skipped=f"larger than the size limit (> {max_size} bytes)")
     if data.find(b"\0", 0, _BINARY_PROBE) >= 0:  # (no copy of the probe)
@@ -80,6 +87,7 @@ def scan_file(
     return None if is_empty(outcome) else outcome
 
 
+_UNSTAMPED = (-1, -1)
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,8 +51,7 @@ class Signature:
     kind: str
     op: str
     languages: frozenset[str]
-    receivers: tuple[str, ...]  # patterns as written (for messages)
-    receiver_re: re.Pattern[str] | None  # None: a bare call (no receiver) is accepted
+    receivers: tuple[str, ...]  # patterns as written
     bare: bool  # a call without a receiver matches (named imports, wrappers declared as functions)
     args: Mapping[str, tuple[ArgRef, ...]]
     standard: str | None = None  # canonical key of a standard attribute
@@ -68,7 +67,8 @@ class Signature:
     def matches_receiver(self, receiver: str | None) -> bool:
         if receiver is None or receiver == "":
             return self.bare
-        return self.receiver_re is not None and self.receiver_re.fullmatch(receiver) is not None
+        pattern = _compile_receivers(self.receivers)  # (on first use: a scan compiles only its platforms' ones)
+        return pattern is not None and pattern.fullmatch(receiver) is not None
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,10 +122,6 @@ def needles_of(sig: Signature) -> set[bytes]:
         literal = [seg.rstrip("()[]") for seg in pattern.split(".") if "*" not in seg]
         out.add((max(literal, key=len, default="") or sig.method.rstrip("=")).encode())
     return out or {sig.method.rstrip("=").encode()}
-
-
-def compile_receivers(patterns: Iterable[str]) -> re.Pattern[str] | None:
-    return _compile_receivers(tuple(patterns))
 
 
 @functools.cache
@@ -207,7 +203,6 @@ def parse_call(
         op=op,
         languages=frozenset([langs] if isinstance(langs, str) else langs),
         receivers=tuple(patterns),
-        receiver_re=compile_receivers(patterns),
         bare=bool(raw.get("bare", not patterns)),
         args=args,
         standard=standard if isinstance(standard, str) else None,
