@@ -21,14 +21,14 @@ from taxonomy.scan.scanner import FileOutcome, scan_file
 from taxonomy.scan.settings import ScanSettings
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
-
     from taxonomy.scan.cache import ScanCache
+    from taxonomy.scan.pool import Pool, Task
     from taxonomy.scan.signatures import SignatureSet
 
-_Done = tuple[list[str | None], bytes | None]  # what a worker sends back for a chunk (see `_scan_chunk`)
 PARALLEL_MIN_FILES = 400  # below this, starting workers costs more than it saves
-_CHUNK = 128  # files per task while the walk goes on; smaller ones at the end, so both cores finish together
+# Files per task while the walk goes on (each task costs the pool's threads ~0.5 ms of this process's CPU, which the
+# workers share: 1024 files are ~0.1 s of work); smaller ones at the end, so both cores finish together.
+_CHUNK = 1024
 _MIN_CHUNK = 8
 
 
@@ -63,7 +63,7 @@ def _init_worker(sigs: SignatureSet, max_size: int, stamping: bool) -> None:
     _worker = (sigs, max_size, stamping)
 
 
-def _scan_chunk(chunk: list[File]) -> tuple[list[str | None], bytes | None]:
+def _scan_chunk(chunk: list[File]) -> tuple[list[str | None], bytes | None]:  # (in a worker)
     """In a worker: plain data back (cheap to send), None for the many files with nothing in them; and when asked,
     the files' stamps (see `scan_file`) as one block of C integers."""
     assert _worker is not None
@@ -100,13 +100,13 @@ class Runner:
         self.pending: deque[File] = deque()
         self.results: dict[str, FileOutcome] = {}
         self.sigs: SignatureSet | None = None
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: Pool | None = None
         self.workers = 1
-        self.running: dict[Future[_Done], tuple[int, list[File]]] = {}  # -> chunk number, chunk
+        self.running: dict[Task, tuple[int, list[File]]] = {}  # -> chunk number, chunk
         self.chunks = 0
         self.found: dict[int, list[tuple[str, FileOutcome]]] = {}  # chunk number -> its outcomes worth keeping
         # (adapter spec, source) -> its constants, asked for while the scan goes on (see `_prefetch`)
-        self.early: dict[tuple[str, bytes], Future[dict[str, Value]]] = {}
+        self.early: dict[tuple[str, bytes], Task] = {}
         self.early_paths: set[str] = set()
 
     def signatures(self) -> SignatureSet:
@@ -131,12 +131,10 @@ class Runner:
         if self.pool is None:
             self._scan_here()
         else:
-            from concurrent.futures import FIRST_COMPLETED, wait
-
             while self.pending or self.running:
                 self._feed(final=True)
                 if self.running:
-                    wait(self.running, return_when=FIRST_COMPLETED)
+                    self.pool.wait(self.running)
             for number in sorted(self.found):  # in the order the files were added, whatever order chunks ended in
                 self.results.update(self.found.pop(number))
         if self.report is not None:
@@ -150,29 +148,27 @@ class Runner:
         if self.pool is None:
             return _constants(spec, source)
         early = self.early.pop((spec, source), None)
-        return (early or self.pool.submit(_constants, spec, source)).result()
+        constants: dict[str, Value] = (early or self.pool.submit(_constants, spec, source)).result()
+        return constants
 
     def close(self) -> None:
         """Stop the workers (after the constants pass, or after an error: then dropping the work not started)."""
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.close()
             self.pool = None
 
     def _start(self) -> bool:
         """Start the workers once the scan is big enough to be worth them (or `jobs` asks for them)."""
         if self.jobs == 1 or (not self.jobs and len(self.pending) < PARALLEL_MIN_FILES):
             return False
-        workers = self.jobs or min(os.cpu_count() or 1, 8)
-        if workers <= 1:
-            return False
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from taxonomy.scan import pool
 
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        workers = self.jobs or min(os.cpu_count() or 1, 8)
+        if workers <= 1 or not pool.available():
+            return False
         self.workers = workers
-        context = multiprocessing.get_context(method)
-        initargs = (self.signatures(), self.settings.max_size, self.stamped is not None)  # (inherited by the fork)
-        self.pool = ProcessPoolExecutor(workers, context, initializer=_init_worker, initargs=initargs)
+        sigs = self.signatures()  # (built before the fork: the workers inherit it)
+        self.pool = pool.Pool(workers, lambda: _init_worker(sigs, self.settings.max_size, self.stamped is not None))
         return True
 
     def _feed(self, final: bool) -> None:
@@ -181,8 +177,8 @@ class Runner:
         at the end, the rest in shrinking chunks (a file that passes the prefilter costs a thousand that do not, and
         they cluster: big chunks at the end would leave one core idle)."""
         assert self.pool is not None
-        for future in [future for future in self.running if future.done()]:
-            self._take(future, *self.running.pop(future))
+        for task in [task for task in self.running if task.done()]:
+            self._take(task, *self.running.pop(task))
         while self.pending and len(self.running) < 2 * self.workers:
             if final:
                 size = max(_MIN_CHUNK, min(_CHUNK, len(self.pending) // (4 * self.workers)))
@@ -194,9 +190,9 @@ class Runner:
             self.running[self.pool.submit(_scan_chunk, chunk)] = (self.chunks, chunk)
             self.chunks += 1
 
-    def _take(self, future: Future[_Done], number: int, chunk: list[File]) -> None:
+    def _take(self, task: Task, number: int, chunk: list[File]) -> None:
         found = []
-        payloads, stamps = future.result()
+        payloads, stamps = task.result()
         if self.stamped is not None and stamps is not None:
             self.stamped[number] = (chunk, stamps)
         for (absolute, rel, _suffix), payload in zip(chunk, payloads, strict=True):
