@@ -183,8 +183,6 @@ def _definition_pattern(names: set[str]) -> re.Pattern[bytes]:
 def resolve(site: CallSite, local: dict[str, Value], project: dict[str, Value]) -> CallSite:
     if not site.pending:
         return site
-    from dataclasses import replace
-
     parts: list[str] = []
     for part in site.pending:
         if part.startswith("s:"):
@@ -193,6 +191,6 @@ def resolve(site: CallSite, local: dict[str, Value], project: dict[str, Value]) 
         ref = part[2:]
         value = local.get(ref) or project.get(ref)
         if value is None or value.type != "string":
-            return replace(site, pending=())
+            return site._replace(pending=())
         parts.append(str(value.literal))
-    return replace(site, name="".join(parts), pending=())
+    return site._replace(name="".join(parts), pending=())

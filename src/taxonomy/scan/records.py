@@ -6,7 +6,7 @@ matches them against the signatures (rules/sdk/*.yaml) and builds `CallSite`s. N
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # What a scan produces lives in results.py (a warm scan needs only those); here too for those who look here.
 from taxonomy.scan.results import CallSite as CallSite
@@ -20,9 +20,9 @@ LITERAL_TYPES = ("string", "integer", "float", "boolean", "null", "object", "arr
 # "ref": a constant reference (dotted name) resolved later; "concat": parts joined with +; "dynamic": anything else.
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
-    """What an adapter knows about one argument or literal, without evaluating any code."""
+class Value(NamedTuple):
+    """What an adapter knows about one argument or literal, without evaluating any code. (These records are named
+    tuples, not frozen dataclasses: a scan makes tens of thousands, and a tuple is made five times faster.)"""
 
     type: str  # one of LITERAL_TYPES, or "ref", "concat", "dynamic"
     literal: Literal = None  # for string / integer / float / boolean
@@ -44,14 +44,12 @@ class Value:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Arg:
+class Arg(NamedTuple):
     label: str | None  # the argument label (Swift, Kotlin named, Python keyword, ObjC selector part) or None
     value: Value
 
 
-@dataclass(frozen=True, slots=True)
-class RawCall:
+class RawCall(NamedTuple):
     """A call as the adapter saw it: method name, normalised receiver path, arguments, position of the method."""
 
     method: str

@@ -6,13 +6,14 @@ Apart from the adapters' records (records.py): a warm scan that answers from the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 Literal = str | int | float | bool | None
 
 
-@dataclass(frozen=True, slots=True)
-class CallSite:
+class CallSite(NamedTuple):
+    """(A named tuple, not a frozen dataclass: a scan makes thousands, and a tuple is made five times faster.)"""
+
     file: str  # relative to the scan root, POSIX
     line: int
     column: int
