@@ -272,6 +272,22 @@ def test_a_cold_scan_remembers_the_files_as_the_walk_would(tmp_path: Path, jobs:
     assert "e0" in {site.name for site in cold.call_sites}
 
 
+def test_a_cold_scan_of_folders_and_named_files_remembers_both(tmp_path: Path) -> None:
+    for index in range(30):
+        write(tmp_path / "a" / f"f{index}.ts", call(f"a{index}"))
+        write(tmp_path / "b" / f"f{index}.ts", call(f"b{index}"))
+    paths = [tmp_path / "a", tmp_path / "b" / "f1.ts", tmp_path / "b"]
+    cold = scan_paths(paths, Config(root=tmp_path), root=tmp_path)
+    with cache_file(tmp_path).open("rb") as handle:
+        index = json.loads(handle.read(json.loads(handle.readline())["sizes"][0]))
+    assert {folder: len(_unpack(*record)) for folder, record in index["folders"].items()} == {
+        str(tmp_path / "a"): 30,
+        str(tmp_path / "b"): 30,
+    }
+    assert list(index["named"]) == [str(tmp_path / "b" / "f1.ts")]
+    assert scan_paths(paths, Config(root=tmp_path), root=tmp_path) == cold
+
+
 def _known(root: Path) -> dict[str, str]:
     """What the cache would say of the last scan."""
     skipped: list[tuple[str, str]] = []

@@ -277,11 +277,14 @@ class ScanCache:
         at = 0
         for folder in self.unstamped:
             assert folder.path is not None
-            count = len(folder.names)
-            block = stamps[2 * at : 2 * (at + count)]
-            if files[at : at + count] != folder.files:
+            mine = folder.files
+            while at < len(files) and files[at] is not mine[0]:
+                at += 1  # (a file named on the command line: the walk stat'ed it)
+            count = len(mine)
+            if files[at : at + count] != mine:
                 del self.fresh[folder.path]
                 continue
+            block = stamps[2 * at : 2 * (at + count)]
             at += count
             if -1 not in block[1::2]:  # (no size is negative but that of a file never opened)
                 self.fresh[folder.path][1] = _pack(block)

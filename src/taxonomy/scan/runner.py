@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from taxonomy.scan.signatures import SignatureSet
 
 PARALLEL_MIN_FILES = 400  # below this, starting workers costs more than it saves
-# Files per task while the walk goes on (each task costs the pool's threads ~0.5 ms of this process's CPU, which the
-# workers share: 1024 files are ~0.1 s of work); smaller ones at the end, so both cores finish together.
+# Files per task while the walk goes on (~0.1 s of work: each task also costs this process, whose core the workers
+# share, a message each way); smaller ones at the end, so both cores finish together.
 _CHUNK = 1024
 _MIN_CHUNK = 8
 
@@ -63,7 +63,7 @@ def _init_worker(sigs: SignatureSet, max_size: int, stamping: bool) -> None:
     _worker = (sigs, max_size, stamping)
 
 
-def _scan_chunk(chunk: list[File]) -> tuple[list[str | None], bytes | None]:  # (in a worker)
+def _scan_chunk(chunk: list[File]) -> tuple[list[str | None], bytes | None]:
     """In a worker: plain data back (cheap to send), None for the many files with nothing in them; and when asked,
     the files' stamps (see `scan_file`) as one block of C integers."""
     assert _worker is not None
@@ -231,8 +231,9 @@ class Runner:
         """The files scanned, in the order they were added, and their stamps (two integers each, see `scan_file`)."""
         files: list[File] = []
         stamps = array("q")
-        for number in sorted(self.stamped or ()):
-            chunk, block = (self.stamped or {})[number]
+        stamped = self.stamped or {}
+        for number in sorted(stamped):
+            chunk, block = stamped[number]
             files += chunk
             stamps.frombytes(block)
         return files, stamps
