@@ -96,7 +96,8 @@ class Skimmed(bytes):
 
     blanked: bytes  # the original text of the blanked lines, joined by newlines (searched for looked-up names)
     bodies: list[tuple[int, int]]  # offsets of the opening and closing brace of each blanked body
-    gaps: list[tuple[int, int]]  # the blanked spans (start, end), in order: the parse need not read them
+    gaps: list[tuple[int, int]]  # the blanked spans (start, end), in order (with the blanks between them): the parse
+    # need not read them
     owners: frozenset[str]
     absent: frozenset[bytes]  # names known not to occur in the blanked text (the mentions searched for)
 
@@ -211,7 +212,10 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
                 and not data[closed + 1 : end].strip() and not _annotated(data, line_start)):  # fmt: skip
             out[line_start:end] = data[line_start:end].translate(_BLANK)  # nothing left for the parse to confirm
             parts.append(data[line_start:end])
-            gaps.append((line_start, end))
+            if gaps and not data[gaps[-1][1] : line_start].strip():  # (one gap for a run of functions: fewer ranges)
+                gaps[-1] = (gaps[-1][0], end)
+            else:
+                gaps.append((line_start, end))
         else:
             out[first + 1 : closing] = interior.translate(_BLANK)
             parts.append(interior)
