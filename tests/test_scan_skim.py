@@ -177,6 +177,30 @@ def test_whole_functions_go_but_annotations_keep_their_function() -> None:
     ]
 
 
+def test_python_defs_go_whole_but_decorated_ones_keep_their_header() -> None:
+    """A plain `def` becomes one `pass` (its lines kept), a decorated one keeps its header (the decorator must still
+    decorate a def), and one holding a mention stays."""
+    sigs = build()
+    source = (
+        b"class Helpers:\n    def plain(self, n):\n        return n * 2\n\n"
+        b"    @staticmethod\n    def decorated(n):\n        return n\n\n"
+        b'def sends(client):\n    post(URL, json={"events": [{"external_id": client}]})\n'
+    )
+    skimmed = skim_python(source, Guard(sigs, "python", ()))
+    assert skimmed is not None and bytes(skimmed).count(b"\n") == source.count(b"\n")
+    kept = [line.rstrip() for line in bytes(skimmed).split(b"\n") if line.strip()]
+    assert kept == [
+        b"class Helpers:",
+        b"    pass",
+        b"    @staticmethod",
+        b"    def decorated(n):",
+        b"        pass",
+        b"def sends(client):",
+        b'    post(URL, json={"events": [{"external_id": client}]})',
+    ]
+    assert b"def plain(self, n):" in skimmed.blanked  # (its name and parameters are looked up in the blanked text)
+
+
 @pytest.mark.parametrize(
     ("fixture", "at", "body"),
     [

@@ -171,6 +171,7 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
     doubts = [start for _, start, _ in body_automaton.find_matches_as_indexes(data)]
     newline = b"{\r\n" if b"\r\n" in data else b"{\n"
     whole = _WHOLE.get(language)
+    strings = one_line_strings(language)
     out: bytearray | None = None
     parts: list[bytes] = []
     bodies: list[tuple[int, int]] = []
@@ -199,7 +200,7 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
         if doubt < len(header_doubts) and header_doubts[doubt] < brace and bad_header.search(header):
             continue  # a type's header, an assignment, a comment
         interior = data[first + 1 : closing]
-        if (b"{" in interior or b"}" in interior) and not _nests(interior, language):
+        if (b"{" in interior or b"}" in interior) and not _nests(interior, strings):
             continue  # the layout may not say where this body ends
         doubt = bisect.bisect_left(doubts, first)
         if doubt < len(doubts) and doubts[doubt] < closing and not _plain(interior, declaring):
@@ -247,11 +248,11 @@ _WHOLE = {
 }
 
 
-def _nests(interior: bytes, language: str) -> bool:
-    """Read without its one-line strings, the interior never closes a brace it did not open: the closing line found
+def _nests(interior: bytes, strings: re.Pattern[bytes]) -> bool:
+    """Read without its one-line `strings`, the interior never closes a brace it did not open: the closing line found
     is the body's own (the parse confirms a body's ends only in the skimmed text, where the interior is gone)."""
     if b'"' in interior or b"'" in interior:
-        interior = one_line_strings(language).sub(b"", interior)
+        interior = strings.sub(b"", interior)
     braces = interior.translate(None, _NOT_BRACES)
     while b"{}" in braces:  # (braces nest properly exactly when removing `{}` pairs leaves nothing)
         braces = braces.replace(b"{}", b"")
@@ -291,11 +292,11 @@ def _body(indent: bytes) -> re.Pattern[bytes]:
 
 
 def skim_python(data: bytes, guard: Guard) -> Skimmed | None:
-    """Python: the body of a `def` whose header is one line becomes `pass` and empty lines (line numbers kept; `ast`
-    positions are per line). The body is the run of lines after the header that are blank or indented deeper; it
-    is blanked only if it mentions no needle, balances its brackets, holds an even number of each triple quote and
-    does not end on a continued line, so it is the function's whole body (or, before a comment written further
-    left, the start of it)."""
+    """Python: a `def` whose header is one line becomes `pass` and empty lines, header and all (line numbers kept;
+    `ast` positions are per line); only its body, when a decorator needs the header. The body is the run of lines
+    after the header that are blank or indented deeper; the def is blanked only if it mentions no needle, its body
+    balances its brackets, holds an even number of each triple quote and does not end on a continued line, so it is
+    the function's whole body (or, before a comment written further left, the start of it)."""
     found = guard.mentions(data)
     out: list[bytes] = []
     parts: list[bytes] = []
@@ -312,9 +313,14 @@ def skim_python(data: bytes, guard: Guard) -> Skimmed | None:
         if (sum(body.count(c) for c in b"([{") != sum(body.count(c) for c in b")]}")
                 or body.count(b'"""') % 2 or body.count(b"'''") % 2 or body.rstrip().endswith(b"\\")):  # fmt: skip
             continue
-        out.append(data[kept:start])
-        out.append(inner.group(1) + b"pass" + b"\n" * body.count(b"\n"))
-        parts.append(body)
+        if _annotated(data, match.start()):
+            out.append(data[kept:start])
+            out.append(inner.group(1) + b"pass" + b"\n" * body.count(b"\n"))
+            parts.append(body)
+        else:  # (a third less for `ast` to read, and the function's name and parameters are out of the way)
+            out.append(data[kept : match.start()])
+            out.append(match.group(1) + b"pass" + b"\n" * (1 + body.count(b"\n")))
+            parts.append(data[match.start() : start + len(body)])
         kept = at = start + len(body)
     if not parts:
         return None
