@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pathspec
@@ -192,6 +194,21 @@ def test_gitignore_rules_match_like_pathspec() -> None:
             exact = [spec.match_file(here + name) for name in batch]
             assert [rules.matches(here + name) for name in batch] == exact, (lines, here, batch)
             assert rules.flags(here, batch) or not any(exact), (lines, here, batch)
+
+
+@pytest.mark.parametrize(("name", "imported"), [("app.ts", False), ("app.gen.ts", True)])
+def test_pathspec_is_loaded_only_for_names_a_gitignore_may_match(tmp_path: Path, name: str, imported: bool) -> None:
+    """Its import costs a cold scan ~25 ms: the plain text every ignored path holds (`dist`, `.gen.ts`) comes first."""
+    write(tmp_path / ".gitignore", "dist/\n*.gen.ts\n")
+    write(tmp_path / "src" / name, call("e"))
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom taxonomy.config import Config\n"
+        "from taxonomy.scan import scan_paths\n"
+        f"r = scan_paths([Path({str(tmp_path)!r})], Config(root=Path({str(tmp_path)!r})), use_cache=False)\n"
+        "print(len(r.call_sites), 'pathspec' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == (["0", "True"] if imported else ["1", "False"])
 
 
 def test_pretty_json_is_json_dumps() -> None:

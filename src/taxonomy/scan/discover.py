@@ -79,24 +79,36 @@ class Rules:
     """Lines of gitignore syntax, matched exactly like pathspec's `GitIgnoreSpec.match_file`, but cheaper.
 
     One regex joining the patterns that can ignore a path answers first: when none of them matches, the answer is no
-    (a `!` pattern only re-includes), so pathspec itself is consulted, and imported, only for the rare paths one of
-    them matches. The regexes are pathspec's own; `memo` keeps them between runs (it lives in the scan cache).
+    (a `!` pattern only re-includes), so pathspec itself is consulted only for the rare paths one of them matches.
+    Before the regexes, plain substrings every ignored path holds (`dist` for `dist/`): most folders never need the
+    regexes, which are pathspec's own and made on first need (importing pathspec costs ~25 ms); `memo` keeps them
+    between runs (it lives in the scan cache).
     """
 
     def __init__(self, lines: Sequence[str], memo: dict[str, Any] | None = None) -> None:
         self.lines = [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        self.memo = memo
         self._spec: Any = None
+        self._compiled = False
+        self.search: Callable[[str], object] | None = None  # the quick test: None when nothing can be ignored
+        self.search_lines: Callable[[str], object] | None = None  # the same on many names, one per line
+        self.literals = _literals(self.lines)  # cheaper still: plain substrings, before any regex
+        self.may_ignore = any(not line.lstrip().startswith("!") for line in self.lines)  # (`!` only re-includes)
+
+    def _compile(self) -> None:
+        if self._compiled:
+            return
+        self._compiled = True
         known: Any = []
         if self.lines:
             key = "\n".join(self.lines)
-            known = memo.get(key) if memo is not None else None
+            known = self.memo.get(key) if self.memo is not None else None
             if not _valid_translation(known):
                 known = self._translate()
-            if memo is not None:
-                memo[key] = known  # also marks it used in this run
+            if self.memo is not None:
+                self.memo[key] = known  # also marks it used in this run
         positive = [(pattern, flags) for pattern, flags, include in known if include]
         quick = _join(positive, 0)
-        self.search: Callable[[str], object] | None = None  # the quick test: None when nothing can be ignored
         if isinstance(quick, tuple):
             self.search = lambda rel, regexes=quick: any(regex.search(rel) for regex in regexes)
         elif quick is not None:
@@ -105,7 +117,6 @@ class Rules:
         # line's ends, and nothing else in pathspec's regexes looks beyond the name tested, so no name is missed.
         batch = _join(positive, re.MULTILINE) if not any(_BEYOND.search(p) for p, _ in positive) else None
         self.search_lines = batch.search if isinstance(batch, re.Pattern) else None
-        self.literals = _literals(self.lines)  # cheaper still: plain substrings, before any regex
 
     def __bool__(self) -> bool:
         return bool(self.lines)
@@ -126,12 +137,14 @@ class Rules:
         text = here + ("\n" + here).join(names)
         if self.literals is not None and not any(literal in text for literal in self.literals):
             return False
+        self._compile()
         if self.search_lines is not None:
             return self.search_lines(text) is not None
         return self.search is not None and any(self.search(here + name) for name in names)
 
     def matches(self, rel: str) -> bool:
         """`rel`: relative to the folder the lines apply to, POSIX, with a trailing slash for a folder."""
+        self._compile()
         if self.search is None or not self.search(rel):
             return False
         return bool(self.spec().match_file(rel))
@@ -411,7 +424,7 @@ def _folder(
         if own is not None:
             specs = [*specs, (prefix, own)]
     for base, rules in specs:  # .gitignore'd: a quick test of all names at once; pathspec for the few it flags
-        if rules.search is None:
+        if not rules.may_ignore:
             continue
         here = prefix[len(base) :].replace(os.sep, "/")  # this folder, relative to the rules' own
         if folders and rules.flags(here, [name + "/" for name in folders]):
