@@ -110,7 +110,7 @@ def second_pass(
     if not missing:
         return
     by_suffix = {suffix: spec for suffix, (_lang, spec) in SUFFIXES.items()}
-    relative = {absolute: rel for absolute, rel, _suffix in files}
+    relative: dict[str, str] = {}  # (made on first need: a dict of every file costs a big tree ~10 ms)
     done: set[str] = set()
 
     def collect(absolute: str, family: str, data: bytes | None = None) -> None:
@@ -135,6 +135,8 @@ def second_pass(
         for name, value in constants.items():
             known = target.get(name)
             target[name] = value if known is None or known == value else _AMBIGUOUS
+        if constants and not relative:
+            relative.update((path, rel) for path, rel, _suffix in files)
         if constants and absolute in relative:
             if outcome is None:
                 outcome = outcomes[absolute] = FileOutcome(relative[absolute], SUFFIXES[suffix][0])

@@ -89,7 +89,9 @@ def _scan(
                 todo.extend(folder.files)
             else:
                 misses = cache.check(folder)
-                if misses:
+                if len(misses) == len(folder.names):  # (every file: a cold scan's folders, a new folder)
+                    todo.extend(folder.files)
+                elif misses:
                     todo.extend(folder.files[index] for index in misses)
             if len(todo) >= 64:
                 runner = runner or _runner(settings, jobs, cache, progress, stamping)
