@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from conftest import run_cli, run_subprocess, write
 
 from taxonomy.config import Config, load_config
@@ -72,6 +73,20 @@ def test_workers_give_the_same_answer(tmp_path: Path) -> None:
     one = scan_paths([tmp_path], Config(root=tmp_path), use_cache=False, jobs=1)
     two = scan_paths([tmp_path], Config(root=tmp_path), use_cache=False, jobs=2)
     assert one.call_sites == two.call_sites and len(one.call_sites) == 60
+
+
+def test_without_fork_the_scan_stays_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no fork: asking for workers then scans here, with the same answer (and the cache a scan makes)."""
+    from taxonomy.scan import pool
+
+    for index in range(500):
+        write(tmp_path / f"m{index % 7}" / f"f{index}.ts", f'braze.logCustomEvent("e{index}");\n' * (index % 2))
+    forked = scan_paths([tmp_path], Config(root=tmp_path), use_cache=False, jobs=2)
+    monkeypatch.setattr(pool, "available", lambda: False)
+    monkeypatch.setattr(pool.Pool, "__init__", lambda *_args: pytest.fail("a pool was started"))
+    cold = scan_paths([tmp_path], Config(root=tmp_path), jobs=2)
+    assert cold.call_sites == forked.call_sites and len(cold.call_sites) == 250
+    assert scan_paths([tmp_path], Config(root=tmp_path), jobs=2) == cold
 
 
 def test_settings_errors_are_usage_errors(tmp_path: Path) -> None:
