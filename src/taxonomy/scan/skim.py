@@ -310,8 +310,9 @@ def skim_python(data: bytes, guard: Guard) -> Skimmed | None:
         mention = bisect.bisect_left(found, match.start())
         if inner is None or (mention < len(found) and found[mention] < start + len(body)):
             continue  # nothing to blank, or a mention: look inside
-        if (sum(body.count(c) for c in b"([{") != sum(body.count(c) for c in b")]}")
-                or body.count(b'"""') % 2 or body.count(b"'''") % 2 or body.rstrip().endswith(b"\\")):  # fmt: skip
+        count = body.count
+        if (count(b"(") + count(b"[") + count(b"{") != count(b")") + count(b"]") + count(b"}")
+                or count(b'"""') % 2 or count(b"'''") % 2 or body.rstrip().endswith(b"\\")):  # fmt: skip
             continue
         if _annotated(data, match.start()):
             out.append(data[kept:start])
