@@ -167,6 +167,22 @@ def test_a_syntax_error_is_reported_unless_only_in_a_body_that_cannot_matter(tmp
              b'    Braze.getInstance(ctx).logCustomEvent("x")', b"}"],
         ),
         (
+            "java",
+            b"class A {\n  static int plain(int n) {\n    return n * 2;\n  }\n\n"
+            b'  @Override\n  public String toString() {\n    return "a";\n  }\n\n'
+            b'  void sends(Context ctx) {\n    if (ctx != null) {\n      Braze.getInstance(ctx).logCustomEvent("x");\n'
+            b"    }\n  }\n}\n",
+            [b"class A {", b"  @Override", b"  public String toString() {", b"  }", b"  void sends(Context ctx) {",
+             b"    if (ctx != null) {", b'      Braze.getInstance(ctx).logCustomEvent("x");', b"    }", b"  }", b"}"],
+        ),
+        (
+            "objc",
+            b'@implementation Shop\n- (void)sends {\n    [[Appboy sharedInstance] logCustomEvent:@"x"];\n}\n\n'
+            b"- (int)plain:(int)n {\n    return n * 2;\n}\n@end\n",
+            [b"@implementation Shop", b"- (void)sends {", b'    [[Appboy sharedInstance] logCustomEvent:@"x"];', b"}",
+             b"@end"],
+        ),
+        (
             "python",
             b"class Helpers:\n    def plain(self, n):\n        return n * 2\n\n"
             b"    @staticmethod\n    def decorated(n):\n        return n\n\n"
@@ -179,9 +195,10 @@ def test_a_syntax_error_is_reported_unless_only_in_a_body_that_cannot_matter(tmp
 def test_whole_functions_go_but_annotated_ones_keep_their_header(
     language: str, source: bytes, kept: list[bytes]
 ) -> None:
-    """Kotlin, Swift, JS and TS functions started by their keyword, and plain Python defs (one `pass` line), are
-    blanked whole; one under an annotation or a decorator keeps its header (that must still annotate something), and
-    one holding a mention stays. Every line stays where it was."""
+    """Functions whose one-line header says so (Kotlin `fun`, Swift `func`, JS and TS `function`, Java, C#, Dart and
+    C `Type name(params)`, Objective-C `- (type)name`), and plain Python defs (one `pass` line), are blanked whole;
+    one under an annotation or a decorator keeps its header (that must still annotate something), and one holding a
+    mention stays. Every line stays where it was."""
     guard = Guard(build(), language, ())
     skimmed = skim_python(source, guard) if language == "python" else skim(source, language, guard)
     assert skimmed is not None and bytes(skimmed).count(b"\n") == source.count(b"\n")

@@ -3,8 +3,10 @@
 A file is parsed because one mention of a method name in it may be a call site; most of such a file is usually other
 functions. A function body that mentions no method name holds no call site, and what it declares is its own. So its
 interior lines are replaced by spaces (newlines kept: every line, column and byte offset stays where it was) and
-tree-sitter parses what is left. Where a keyword starts a function on one line (Kotlin `fun`, Swift `func`, JS and
-TS `function`), the whole function goes, header included: headers are most of what would be left.
+tree-sitter parses what is left. Where a one-line header says it starts a function (Kotlin `fun`, Swift `func`, JS
+and TS `function`, Java, C#, Dart and C `Type name(params)` with no statement keyword, Objective-C `- (type)name`),
+the whole function goes, header included: headers are most of what would be left, and a run of such functions is
+one span the parser skips.
 
 The result is the whole parse's, because:
 - a body is found by its layout (a line ending in `{`, the next line at the same indentation starting with `}`), and
@@ -13,7 +15,7 @@ The result is the whole parse's, because:
   assignment's or a comment, and nothing inside can declare what other code sees (`static`, `const`, a class) or
   open a comment or a multi-line string that ends outside it;
 - the parse must confirm every blanked body as exactly the body of a function (`Skimmed.fits`; a whole function
-  leaves nothing to confirm: its keyword header, the brace check and its closing line holding only `}` vouch);
+  leaves nothing to confirm: its header, the brace check and its closing line holding only `}` vouch);
 - every name the adapter looks up (a binding, a declaration, a constant, a named import) is checked against the
   blanked text (`Skimmed.check`, called by the driver's searches);
 - a skimmed tree with a syntax error is not used.
@@ -234,17 +236,37 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
     return skimmed
 
 
-# A one-line header that starts a function by a keyword: the whole function (header and braces too) is blanked, since
-# the headers are most of what is left to parse. Elsewhere only the body is.
+# A one-line header that starts a function: the whole function (header and braces too) is blanked, since the headers
+# are most of what is left to parse (and each blanked body would be a range of its own for the parser). Elsewhere
+# only the body is, and the parse confirms it is a function's.
 _MODIFIERS = (
     rb"(?:(?:private|fileprivate|public|internal|protected|open|override|static|final|suspend|inline|operator|infix"
     rb"|tailrec|mutating|nonmutating|async|export|default)[ \t]+)*"
+)
+# Java, C#, Dart and C functions have no keyword: a header is `[modifiers] [<T>] ReturnType name(params)` on one
+# line, its parameters without parentheses, neither word a statement's keyword (`else if (x)`, `lock (x)`), a return
+# type required (constructors and enum constants with a body keep theirs); Objective-C methods start with `-` or `+`.
+_KEYWORDS = (
+    rb"(?!(?:if|for|foreach|while|switch|catch|using|lock|fixed|synchronized|try|else|do|return|new|throw|on|when"
+    rb"|await|yield|case|default|assert|sizeof|typeof|nameof|checked|unchecked|unsafe|goto|in|is|as)\b)"
+)
+_TYPED = (
+    rb"[ \t]*(?:(?:public|private|protected|internal|static|final|abstract|synchronized|native|strictfp|default"
+    rb"|override|virtual|sealed|async|extern|unsafe|partial|external|inline)[ \t]+)*(?:<[\w.<>\[\], ?]*>[ \t]+)?"
+    + _KEYWORDS
+    + rb"[A-Za-z_][\w.]*(?:<[\w.<>\[\], ?]*>)?(?:\[\])*\??[ \t]+"
+    + _KEYWORDS
+    + rb"[A-Za-z_]\w*[ \t]*\([^()]*\)(?:[ \t]+throws[ \t]+[\w., \t]+)?(?:[ \t]+async\*?)?[ \t]*$"
 )
 _WHOLE = {
     "kotlin": re.compile(rb"[ \t]*" + _MODIFIERS + rb"fun[ \t]"),
     "swift": re.compile(rb"[ \t]*" + _MODIFIERS + rb"func[ \t]"),
     "javascript": re.compile(rb"[ \t]*" + _MODIFIERS + rb"function[ \t*]"),
     "typescript": re.compile(rb"[ \t]*" + _MODIFIERS + rb"function[ \t*]"),
+    "java": re.compile(_TYPED),
+    "csharp": re.compile(_TYPED),
+    "dart": re.compile(_TYPED),
+    "objc": re.compile(rb"[ \t]*[-+][ \t]*\([^()]*\)[^{};]*$|" + _TYPED),
 }
 
 
