@@ -211,19 +211,27 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
             out = bytearray(data)
         end = data.find(b"\n", closed)
         end = len(data) if end < 0 else end
-        if (whole is not None and not header_alone and whole.match(data, line_start, brace)
-                and not data[closed + 1 : end].strip() and not _annotated(data, line_start)):  # fmt: skip
-            out[line_start:end] = data[line_start:end].translate(_BLANK)  # nothing left for the parse to confirm
-            parts.append(data[line_start:end])
-            if gaps and not data[gaps[-1][1] : line_start].strip():  # (one gap for a run of functions: fewer ranges)
-                gaps[-1] = (gaps[-1][0], end)
-            else:
-                gaps.append((line_start, end))
-        else:
-            out[first + 1 : closing] = interior.translate(_BLANK)
-            parts.append(interior)
-            bodies.append((brace, closed))
-            gaps.append((first + 1, closing))
+        if (
+            whole is not None
+            and not header_alone
+            and whole.match(data, line_start, brace)
+            and not data[closed + 1 : end].strip()
+        ):
+            # Only blanks since the last gap: it was a function's, which ended on its `}` line (no annotation there).
+            joined = bool(gaps) and not data[gaps[-1][1] : line_start].strip()
+            if joined or not _annotated(data, line_start):
+                out[line_start:end] = data[line_start:end].translate(_BLANK)  # nothing left for the parse to confirm
+                parts.append(data[line_start:end])
+                if joined:  # (one gap for a run of functions: fewer ranges)
+                    gaps[-1] = (gaps[-1][0], end)
+                else:
+                    gaps.append((line_start, end))
+                at = closed
+                continue
+        out[first + 1 : closing] = interior.translate(_BLANK)
+        parts.append(interior)
+        bodies.append((brace, closed))
+        gaps.append((first + 1, closing))
         at = closed
     if out is None:
         return None
