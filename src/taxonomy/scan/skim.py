@@ -252,8 +252,9 @@ _MODIFIERS = (
     rb"|tailrec|mutating|nonmutating|async|export|default)[ \t]+)*"
 )
 # Java, C#, Dart and C functions have no keyword: a header is `[modifiers] [<T>] ReturnType name(params)` on one
-# line, its parameters without parentheses, neither word a statement's keyword (`else if (x)`, `lock (x)`), a return
-# type required (constructors and enum constants with a body keep theirs); Objective-C methods start with `-` or `+`.
+# line, its parameters without parentheses, neither word a statement's keyword (`else if (x)`, `lock (x)`), and a
+# word before the name (a return type, or a modifier: `public Foo(...)`), so an enum constant with a body keeps its
+# header; Objective-C methods start with `-` or `+`.
 _KEYWORDS = (
     rb"(?!(?:if|for|foreach|while|switch|catch|using|lock|fixed|synchronized|try|else|do|return|new|throw|on|when"
     rb"|await|yield|case|default|assert|sizeof|typeof|nameof|checked|unchecked|unsafe|goto|in|is|as)\b)"
