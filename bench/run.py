@@ -160,7 +160,8 @@ def report(row: dict[str, Any]) -> str:
         f" | cold {row['cold_s']:.2f}s ({ratio('cold')}, 1 core {row['cold_1core_s']:.2f}s,"
         f" peak {row['cold_peak_mb']} MB)"
         f" | warm {row['warm_s']:.2f}s ({ratio('warm')}, peak {row['warm_peak_mb']} MB)"
-        f" | ast-grep {ast_grep or float('nan'):.2f}s | recall {row['recall']} precision {row['precision']}"
+        f" | ast-grep {f'{ast_grep:.2f}s' if ast_grep else 'not run'}"
+        f" | recall {row['recall']} precision {row['precision']}"
         f" ({row['found']}/{row['truth']}, {row['skipped']} skipped)",
         f"        cpu seconds: rg {row.get('rg_cpu_s')} cold {row['cold_cpu_s']} warm {row['warm_cpu_s']}"
         f" ast-grep {row.get('ast_grep_cpu_s')}",
