@@ -258,6 +258,22 @@ def test_constants_of_other_files_with_workers(tmp_path: Path) -> None:
     assert two.call_sites == one.call_sites
 
 
+def test_only_the_imports_a_constant_is_found_through_are_remembered(tmp_path: Path) -> None:
+    """A file's imports are kept (in memory, in the cache) only for the constants its call sites use."""
+    write(tmp_path / "shop" / "events.py", 'SIGNED_UP = "signed_up"\nUNUSED_NAME = "unused"\n')
+    write(tmp_path / "shop" / "other.py", 'ALSO_UNUSED = "x"\n')
+    body = '{"events": [{"external_id": "u", "name": SIGNED_UP}]}'
+    write(
+        tmp_path / "app.py",
+        f"from shop.events import SIGNED_UP, UNUSED_NAME\nfrom shop.other import ALSO_UNUSED\n\nB = {body}\n",
+    )
+    assert names(tmp_path) == [("app.py", "signed_up")]
+    outcomes = cache_file(tmp_path).read_text().split(json.dumps(str(tmp_path)) + "\t", 1)[1].split("\n", 1)[0]
+    assert json.loads(outcomes)["app.py"]["i"] == {"SIGNED_UP": "shop.events"}
+    edit(tmp_path / "shop" / "events.py", 'SIGNED_UP = "signed_up_v2"\n')  # the re-scan reads the cached imports
+    assert names(tmp_path) == [("app.py", "signed_up_v2")]
+
+
 def _walked(root: Path, **kwargs: object) -> list[tuple[str, list[str], list[int], set[int]]]:
     skipped: list[tuple[str, str]] = []
     folders = walk([root], root, skipped, project=root, suffixes=list(SUFFIXES), stat=True, **kwargs)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from taxonomy.scan.languages import FAMILIES, SUFFIXES
 from taxonomy.scan.records import CallSite, Value
-from taxonomy.scan.scanner import FileOutcome
+from taxonomy.scan.scanner import FileOutcome, referenced_roots
 from taxonomy.scan.settings import ScanSettings
 
 if TYPE_CHECKING:
@@ -55,8 +55,7 @@ def imported_definers(absolute: str, outcome: FileOutcome) -> list[str]:
     """The files that the imports of `outcome`'s file point at for the constants it uses but does not define: those
     the second pass will read unless a parsed file defines the names (so a runner may start on them early)."""
     family = FAMILIES.get(outcome.language, outcome.language)
-    roots = {part[2:].split(".", 1)[0] for site in outcome.sites for part in site.pending
-             if part.startswith("r:") and part[2:] not in outcome.constants}  # fmt: skip
+    roots = referenced_roots(outcome)
     return [path for root in sorted(roots) for path in _module_files_of(family, outcome.imports.get(root), absolute)]
 
 

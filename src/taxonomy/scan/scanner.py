@@ -120,13 +120,15 @@ def scan_source(data: bytes, outcome: FileOutcome, adapter_spec: str, sigs: Sign
         return outcome
     outcome.parsed = True
     outcome.constants = result.constants
-    outcome.imports = result.imports
     for call in result.calls:
         sig = sigs.lookup(call.method, call.receiver, outcome.language)
         if sig is not None:
             outcome.sites.extend(build_sites(call, sig, outcome.file, outcome.language))
     for line, column, payload in result.payloads:
         outcome.sites.extend(payload_sites(payload, line, column, outcome.file, outcome.language))
+    if result.imports:  # only those a constant of a call site is looked up through (constants.py): less to keep
+        roots = referenced_roots(outcome)
+        outcome.imports = {name: module for name, module in result.imports.items() if name in roots}
     if result.error is not None:
         line, column = result.error
         outcome.skipped = (
@@ -143,6 +145,13 @@ def scan_source(data: bytes, outcome: FileOutcome, adapter_spec: str, sigs: Sign
             before = data[line_start : match.start()].strip(b" \t/*#-!<")
             outcome.suppressions.append(Suppressed(outcome.file, line, column, codes, standalone=not before))
     return outcome
+
+
+def referenced_roots(outcome: FileOutcome) -> set[str]:
+    """The first names of the constants the file's call sites refer to but the file does not define (`Events` of
+    `Events.SIGNED_UP`): what the constants pass looks for elsewhere."""
+    return {part[2:].split(".", 1)[0] for site in outcome.sites for part in site.pending
+            if part.startswith("r:") and part[2:] not in outcome.constants}  # fmt: skip
 
 
 def pick(args: tuple[Arg, ...], refs: tuple[int | str, ...]) -> Value | None:

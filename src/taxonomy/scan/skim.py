@@ -174,10 +174,9 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
     newline = b"{\r\n" if b"\r\n" in data else b"{\n"
     whole = _WHOLE.get(language)
     strings = one_line_strings(language)
-    out: bytearray | None = None
-    parts: list[bytes] = []
+    quoted: bool | None = None  # does a one-line string hold a brace? (asked once, on the first body with one)
     bodies: list[tuple[int, int]] = []
-    gaps: list[tuple[int, int]] = []
+    gaps: list[tuple[int, int]] = []  # blanked at the end (a run of functions is one span, one copy)
     at = 0
     while (brace := data.find(newline, at)) >= 0:
         at = brace + 1
@@ -202,13 +201,14 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
         if doubt < len(header_doubts) and header_doubts[doubt] < brace and bad_header.search(header):
             continue  # a type's header, an assignment, a comment
         interior = data[first + 1 : closing]
-        if (b"{" in interior or b"}" in interior) and not _nests(interior, strings):
-            continue  # the layout may not say where this body ends
+        if b"{" in interior or b"}" in interior:
+            if quoted is None:
+                quoted = _quoted_braces(data, strings)
+            if not _nests(interior, strings if quoted else None):
+                continue  # the layout may not say where this body ends
         doubt = bisect.bisect_left(doubts, first)
         if doubt < len(doubts) and doubts[doubt] < closing and not _plain(interior, declaring):
             continue
-        if out is None:
-            out = bytearray(data)
         end = data.find(b"\n", closed)
         end = len(data) if end < 0 else end
         if (
@@ -220,23 +220,22 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
             # Only blanks since the last gap: it was a function's, which ended on its `}` line (no annotation there).
             joined = bool(gaps) and not data[gaps[-1][1] : line_start].strip()
             if joined or not _annotated(data, line_start):
-                out[line_start:end] = data[line_start:end].translate(_BLANK)  # nothing left for the parse to confirm
-                parts.append(data[line_start:end])
                 if joined:  # (one gap for a run of functions: fewer ranges)
                     gaps[-1] = (gaps[-1][0], end)
                 else:
-                    gaps.append((line_start, end))
+                    gaps.append((line_start, end))  # nothing left for the parse to confirm
                 at = closed
                 continue
-        out[first + 1 : closing] = interior.translate(_BLANK)
-        parts.append(interior)
         bodies.append((brace, closed))
         gaps.append((first + 1, closing))
         at = closed
-    if out is None:
+    if not gaps:
         return None
+    out = bytearray(data)
+    for start, end in gaps:
+        out[start:end] = data[start:end].translate(_BLANK)
     skimmed = Skimmed(out)
-    skimmed.blanked = b"\n".join(parts)
+    skimmed.blanked = b"\n".join([data[start:end] for start, end in gaps])
     skimmed.bodies = bodies
     skimmed.gaps = gaps
     skimmed.owners = owners
@@ -279,15 +278,23 @@ _WHOLE = {
 }
 
 
-def _nests(interior: bytes, strings: re.Pattern[bytes]) -> bool:
-    """Read without its one-line `strings`, the interior never closes a brace it did not open: the closing line found
-    is the body's own (the parse confirms a body's ends only in the skimmed text, where the interior is gone)."""
-    if b'"' in interior or b"'" in interior:
+def _nests(interior: bytes, strings: re.Pattern[bytes] | None) -> bool:
+    """Read without its one-line `strings` (None: no string of the file holds a brace), the interior never closes
+    a brace it did not open: the closing line found is the body's own (the parse confirms a body's ends only in the
+    skimmed text, where the interior is gone)."""
+    if strings is not None and (b'"' in interior or b"'" in interior):
         interior = strings.sub(b"", interior)
     braces = interior.translate(None, _NOT_BRACES)
     while b"{}" in braces:  # (braces nest properly exactly when removing `{}` pairs leaves nothing)
         braces = braces.replace(b"{}", b"")
     return not braces
+
+
+def _quoted_braces(data: bytes, strings: re.Pattern[bytes]) -> bool:
+    """A one-line string of the file holds a brace. When none does, a body's braces need no string taken out:
+    string matches never span a newline, so each line reads the same alone as in its file, and a body is lines."""
+    held = b"".join(strings.findall(data))
+    return b"{" in held or b"}" in held
 
 
 _NOT_BRACES = bytes(b for b in range(256) if b not in b"{}")
