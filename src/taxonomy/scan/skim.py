@@ -48,6 +48,7 @@ _BLANK = bytes(10 if byte == 10 else 32 for byte in range(256))  # every byte a 
 _CONTINUED = (b"\\\n", b"\\\r\n")
 _HAZARDS = {"swift": (b'#"', *_CONTINUED), "csharp": (b'@"', b"#if", *_CONTINUED), "objc": (b"#if", *_CONTINUED)}
 _DELIMITERS = (b'"""', b"'''", b"`")
+_TEMPLATES = frozenset({"kotlin", "dart"})  # their strings interpolate `${x}`
 # What a function body's node hangs from, per grammar: a blanked body must turn out to be one of these.
 _OWNERS = {
     "javascript": frozenset({"function_declaration", "generator_function_declaration", "method_definition"}),
@@ -172,9 +173,11 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
     header_doubts = [start for _, start, _ in header_automaton.find_matches_as_indexes(data)]
     doubts = [start for _, start, _ in body_automaton.find_matches_as_indexes(data)]
     newline = b"{\r\n" if b"\r\n" in data else b"{\n"
-    whole = _WHOLE.get(language)
+    whole = _whole(language)
     strings = one_line_strings(language)
-    quoted: bool | None = None  # does a one-line string hold a brace? (asked once, on the first body with one)
+    # Does a one-line string hold a brace? Asked once, on the first body with one; in Kotlin and Dart (`"${x}"`) so
+    # many do that the answer is yes.
+    quoted: bool | None = True if language in _TEMPLATES else None
     bodies: list[tuple[int, int]] = []
     gaps: list[tuple[int, int]] = []  # blanked at the end (a run of functions is one span, one copy)
     at = 0
@@ -214,7 +217,7 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
         if (
             whole is not None
             and not header_alone
-            and whole.match(data, line_start, brace)
+            and _starts_function(whole, data, line_start, brace)
             and not data[closed + 1 : end].strip()
         ):
             # Only blanks since the last gap: it was a function's, which ended on its `}` line (no annotation there).
@@ -251,31 +254,48 @@ _MODIFIERS = (
     rb"|tailrec|mutating|nonmutating|async|export|default)[ \t]+)*"
 )
 # Java, C#, Dart and C functions have no keyword: a header is `[modifiers] [<T>] ReturnType name(params)` on one
-# line, its parameters without parentheses, neither word a statement's keyword (`else if (x)`, `lock (x)`), and a
-# word before the name (a return type, or a modifier: `public Foo(...)`), so an enum constant with a body keeps its
-# header; Objective-C methods start with `-` or `+`.
-_KEYWORDS = (
-    rb"(?!(?:if|for|foreach|while|switch|catch|using|lock|fixed|synchronized|try|else|do|return|new|throw|on|when"
-    rb"|await|yield|case|default|assert|sizeof|typeof|nameof|checked|unchecked|unsafe|goto|in|is|as)\b)"
+# line, its parameters without parentheses, neither word a statement's keyword (`else if (x)`, `lock (x)`: checked
+# on the match, `_KEYWORDS`), and a word before the name (a return type, or a modifier: `public Foo(...)`), so an
+# enum constant with a body keeps its header; Objective-C methods start with `-` or `+`.
+_KEYWORDS = frozenset(
+    b"if for foreach while switch catch using lock fixed synchronized try else do return new throw on when await yield"
+    b" case default assert sizeof typeof nameof checked unchecked unsafe goto in is as".split()
 )
 _TYPED = (
     rb"[ \t]*(?:(?:public|private|protected|internal|static|final|abstract|synchronized|native|strictfp|default"
     rb"|override|virtual|sealed|async|extern|unsafe|partial|external|inline)[ \t]+)*(?:<[\w.<>\[\], ?]*>[ \t]+)?"
-    + _KEYWORDS
-    + rb"[A-Za-z_][\w.]*(?:<[\w.<>\[\], ?]*>)?(?:\[\])*\??[ \t]+"
-    + _KEYWORDS
-    + rb"[A-Za-z_]\w*[ \t]*\([^()]*\)(?:[ \t]+throws[ \t]+[\w., \t]+)?(?:[ \t]+async\*?)?[ \t]*$"
+    rb"(?P<type>[A-Za-z_][\w.]*)(?:<[\w.<>\[\], ?]*>)?(?:\[\])*\??[ \t]+"
+    rb"(?P<name>[A-Za-z_]\w*)[ \t]*\([^()]*\)(?:[ \t]+throws[ \t]+[\w., \t]+)?(?:[ \t]+async\*?)?[ \t]*$"
 )
-_WHOLE = {
-    "kotlin": re.compile(rb"[ \t]*" + _MODIFIERS + rb"fun[ \t]"),
-    "swift": re.compile(rb"[ \t]*" + _MODIFIERS + rb"func[ \t]"),
-    "javascript": re.compile(rb"[ \t]*" + _MODIFIERS + rb"function[ \t*]"),
-    "typescript": re.compile(rb"[ \t]*" + _MODIFIERS + rb"function[ \t*]"),
-    "java": re.compile(_TYPED),
-    "csharp": re.compile(_TYPED),
-    "dart": re.compile(_TYPED),
-    "objc": re.compile(rb"[ \t]*[-+][ \t]*\([^()]*\)[^{};]*$|" + _TYPED),
+_WHOLE_PATTERNS = {
+    "kotlin": rb"[ \t]*" + _MODIFIERS + rb"fun[ \t]",
+    "swift": rb"[ \t]*" + _MODIFIERS + rb"func[ \t]",
+    "javascript": rb"[ \t]*" + _MODIFIERS + rb"function[ \t*]",
+    "typescript": rb"[ \t]*" + _MODIFIERS + rb"function[ \t*]",
+    "java": _TYPED,
+    "csharp": _TYPED,
+    "dart": _TYPED,
+    "objc": rb"[ \t]*[-+][ \t]*\([^()]*\)[^{};]*$|" + _TYPED,
 }
+
+
+@functools.cache
+def _whole(language: str) -> re.Pattern[bytes] | None:
+    """The language's function header pattern (compiled on first use: a worker compiles only its files' ones)."""
+    pattern = _WHOLE_PATTERNS.get(language)
+    return None if pattern is None else re.compile(pattern)
+
+
+def _starts_function(whole: re.Pattern[bytes], data: bytes, start: int, end: int) -> bool:
+    """`data[start:end]` is a one-line function header: `whole` matches it, and neither its type (its first dotted
+    part) nor its name is a keyword."""
+    match = whole.match(data, start, end)
+    if match is None:
+        return False
+    if not whole.groups:
+        return True
+    kind, name = match.group("type", "name")
+    return kind is None or not (kind.partition(b".")[0] in _KEYWORDS or name in _KEYWORDS)
 
 
 def _nests(interior: bytes, strings: re.Pattern[bytes] | None) -> bool:

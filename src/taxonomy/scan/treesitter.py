@@ -110,6 +110,10 @@ class FileContext:
             found = self._every[kinds] = kinds_in(self.root, kinds)
         return found
 
+    def text(self, node: Node) -> str:
+        """The node's text, cut from the source (`node.text` reads through the parse's reader: four times slower)."""
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
     def column(self, node: Node) -> tuple[int, int]:
         """1-based line and character column of a node's start."""
         row, col = node.start_point
@@ -247,7 +251,7 @@ class TreeSitterAdapter:
 
     def method_name(self, node: Node, captures: dict[str, list[Node]], ctx: FileContext) -> str:
         """The method name to look up; Swift qualifies `set` by its first label (`set(email:)`)."""
-        return node_text(node)
+        return ctx.text(node)
 
     def _call(self, captures: dict[str, list[Node]], ctx: FileContext) -> RawCall | None:
         method_node = captures["method"][0]

@@ -130,7 +130,7 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
                     name_node = decl.child_by_field_name("name") if decl.type == "variable_declarator" else None
                     if name_node is None:
                         continue
-                    name = node_text(name_node)
+                    name = ctx.text(name_node)
                     init = _initializer(decl)
                     read.inits.setdefault(name, []).append(init)
                     typed = typed_path(type_text, name, self.language)
@@ -141,7 +141,7 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
             elif node.type == "parameter" or node.type == "property_declaration":
                 name_node = node.child_by_field_name("name")
                 if name_node is not None:
-                    name = node_text(name_node)
+                    name = ctx.text(name_node)
                     read.typed.setdefault(name, []).append(
                         typed_path(_type_text(node.child_by_field_name("type")), name, self.language)
                     )
@@ -149,7 +149,7 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
                 func = node.child_by_field_name("function")
                 target = func.child_by_field_name("expression") if func is not None else None
                 if target is not None and target.type == "identifier":
-                    read.adds.setdefault(node_text(target), []).append(node)
+                    read.adds.setdefault(ctx.text(target), []).append(node)
         remember(ctx, read)
 
     def _members(self, container: Node, prefix: str, ctx: FileContext, level: int = 0) -> None:
@@ -170,12 +170,12 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
                         continue
                     value = self.value(init, ctx)
                     if value.type in ("string", "integer", "float", "boolean"):
-                        record_constant(ctx, f"{prefix}{node_text(name_node)}", value)
+                        record_constant(ctx, f"{prefix}{ctx.text(name_node)}", value)
             elif kind in _TYPES:
                 name_node = node.child_by_field_name("name")
                 body = node.child_by_field_name("body")
                 if name_node is not None and body is not None:
-                    self._members(body, f"{prefix}{node_text(name_node)}.", ctx, level=level + 1)
+                    self._members(body, f"{prefix}{ctx.text(name_node)}.", ctx, level=level + 1)
             elif kind in ("namespace_declaration", "file_scoped_namespace_declaration", "declaration_list"):
                 body = node.child_by_field_name("body")
                 self._members(
@@ -194,7 +194,7 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
             return "?"
         kind = node.type
         if kind == "identifier":
-            return self._name(node, node_text(node), ctx, depth)
+            return self._name(node, ctx.text(node), ctx, depth)
         if kind == "this_expression" or kind == "this":
             return "this"
         if kind == "member_access_expression":
@@ -203,16 +203,16 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
             if expr is None or name is None:
                 return "?"
             if _unwrap(expr).type in ("this_expression", "this"):
-                resolved = self._name(None, node_text(name), ctx, depth)
-                return resolved if resolved != node_text(name) else f"this.{resolved}"
-            return f"{self._path(expr, ctx, depth + 1)}.{node_text(name)}"
+                resolved = self._name(None, ctx.text(name), ctx, depth)
+                return resolved if resolved != ctx.text(name) else f"this.{resolved}"
+            return f"{self._path(expr, ctx, depth + 1)}.{ctx.text(name)}"
         if kind == "conditional_access_expression" and node.named_child_count >= 2:
             cond = node.child_by_field_name("condition") or node.named_children[0]
             binding = node.named_children[-1]
             name = binding.child_by_field_name("name") if binding.type == "member_binding_expression" else None
             if name is None:
                 return "?"
-            return f"{self._path(cond, ctx, depth + 1)}.{node_text(name)}"
+            return f"{self._path(cond, ctx, depth + 1)}.{ctx.text(name)}"
         if kind == "invocation_expression":
             func = node.child_by_field_name("function")
             return f"{self._path(func, ctx, depth + 1)}()" if func is not None else "?"
@@ -228,18 +228,18 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
             for scope in ancestors(node):
                 if scope.type == "lambda_expression":
                     params = [
-                        node_text(p.child_by_field_name("name") or p) for p in walk(scope) if p.type == "parameter"
+                        ctx.text(p.child_by_field_name("name") or p) for p in walk(scope) if p.type == "parameter"
                     ]
                     first = scope.named_children[0] if scope.named_child_count else None
                     if first is not None and first.type == "identifier":
-                        params = [node_text(first)]
+                        params = [ctx.text(first)]
                     if name in params:
                         return name  # a lambda parameter: unknown
                 elif scope.type in ("method_declaration", "constructor_declaration", "local_function_statement"):
                     params_node = scope.child_by_field_name("parameters")
                     for param in params_node.named_children if params_node is not None else []:
                         declared = param.child_by_field_name("name")
-                        if declared is not None and node_text(declared) == name:
+                        if declared is not None and ctx.text(declared) == name:
                             type_text = _type_text(param.child_by_field_name("type"))
                             return typed_path(type_text, name, self.language) or name
         self._read_declarations(ctx, name)
@@ -262,19 +262,19 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
             if arg.type != "argument" or not arg.named_child_count:
                 continue
             label_node = arg.child_by_field_name("name")
-            out.append(Arg(node_text(label_node) if label_node else None, self.value(arg.named_children[-1], ctx)))
+            out.append(Arg(ctx.text(label_node) if label_node else None, self.value(arg.named_children[-1], ctx)))
         return tuple(out)
 
     def value(self, node: Node, ctx: FileContext, depth: int = 0) -> Value:
         try:
             return self._value(node, ctx, depth)
         except UnknownKey:  # a properties object with a computed key: its keys are unknown
-            return Value.dynamic(node_text(node))
+            return Value.dynamic(ctx.text(node))
 
     def _value(self, node: Node, ctx: FileContext, depth: int) -> Value:
         node = _unwrap(node)
         kind = node.type
-        text = node_text(node)
+        text = ctx.text(node)
         if depth > MAX_DEPTH:
             return Value.dynamic(text)
         if kind == "string_literal":
@@ -300,7 +300,7 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
             op = node.child_by_field_name("operator")
             left = node.child_by_field_name("left")
             right = node.child_by_field_name("right")
-            if op is not None and node_text(op) == "+" and left is not None and right is not None:
+            if op is not None and ctx.text(op) == "+" and left is not None and right is not None:
                 return concat(self.value(left, ctx, depth + 1), self.value(right, ctx, depth + 1), text)
             return Value.dynamic(text)
         if kind in ("identifier", "member_access_expression"):
@@ -332,20 +332,20 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
         result = Value("string", "")
         for child in node.named_children:
             if child.type == "string_content":
-                part = Value("string", node_text(child))
+                part = Value("string", ctx.text(child))
             elif child.type == "escape_sequence":
-                esc = node_text(child)
+                esc = ctx.text(child)
                 part = Value("string", _ESCAPES.get(esc[1:], esc[1:]) if len(esc) == 2 else esc)
             elif child.type == "interpolation":
                 inner = [c for c in child.named_children if c.type != "interpolation_brace"]
-                part = self.value(inner[0], ctx, depth + 1) if inner else Value.dynamic(node_text(child))
+                part = self.value(inner[0], ctx, depth + 1) if inner else Value.dynamic(ctx.text(child))
             else:
                 continue
-            result = concat(result, part, node_text(node))
+            result = concat(result, part, ctx.text(node))
         return result
 
     def _reference(self, node: Node, ctx: FileContext, depth: int) -> Value:
-        text = node_text(node)
+        text = ctx.text(node)
         dotted = text.replace(" ", "")
         if not all(leading_identifier(seg) == seg for seg in dotted.split(".")):
             return Value.dynamic(text)
@@ -380,7 +380,7 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
 
     def _invocation(self, node: Node, ctx: FileContext, depth: int) -> Value:
         builders = platform_data(self.language).builders
-        text = node_text(node)
+        text = ctx.text(node)
         func = node.child_by_field_name("function")
         method = _callee(node) or ""
         if func is not None and func.type == "member_access_expression" and method in builders.add:
@@ -392,7 +392,7 @@ class CSharpAdapter(LocalShadowing, TreeSitterAdapter):
 
     def _creation(self, node: Node, ctx: FileContext, depth: int) -> Value:
         builders = platform_data(self.language).builders
-        text = node_text(node)
+        text = ctx.text(node)
         type_name = (_type_text(node.child_by_field_name("type")) or "").removesuffix("<>")
         init = node.child_by_field_name("initializer") or next(
             (c for c in node.named_children if c.type == "initializer_expression"), None

@@ -45,8 +45,8 @@ def _argument_part(selector: Node) -> Node | None:
 def _typed(node: Node, ctx: FileContext) -> str | None:
     """The receiver a declaration's type stands for (`BrazePlugin` -> `BrazePlugin()`, rules/sdk `types:`)."""
     for child in node.named_children:
-        if child.type == "type_identifier" and node_text(child) in ctx.modules:
-            return ctx.modules[node_text(child)]
+        if child.type == "type_identifier" and ctx.text(child) in ctx.modules:
+            return ctx.modules[ctx.text(child)]
     return None
 
 
@@ -151,7 +151,7 @@ class DartAdapter(TreeSitterAdapter):
                     continue
                 found = self._seq_value(value, ctx, 0)  # the constants read so far; no name is bound yet
                 if found.type in ("string", "integer", "float", "boolean"):
-                    name = node_text(name_node)
+                    name = ctx.text(name_node)
                     ctx.constants[f"{_class_prefix(node)}{name}"] = found
                     ctx.exported[f"{_class_prefix(node)}{name}"] = found  # Dart imports whole libraries
                     folded.add((node.start_byte, node.end_byte))
@@ -180,7 +180,7 @@ class DartAdapter(TreeSitterAdapter):
                 name_node = node.child_by_field_name("name") or next(
                     (c for c in node.named_children if c.type == "identifier"), None
                 )
-                if name_node is None or node_text(name_node) != name:
+                if name_node is None or ctx.text(name_node) != name:
                     continue
                 holder = node.parent.parent if node.parent is not None else None
                 typed = _typed(node, ctx) or (_typed(holder, ctx) if holder is not None else None)
@@ -191,7 +191,7 @@ class DartAdapter(TreeSitterAdapter):
                 self._declare(name, node, self._initializer(node, name_node), declared, ctx)
             elif kind == "formal_parameter":
                 name_node = node.child_by_field_name("name")
-                if name_node is not None and node_text(name_node) == name:
+                if name_node is not None and ctx.text(name_node) == name:
                     if (typed := _typed(node, ctx)) is not None:
                         ctx.aliases[name] = typed
                     else:  # `FakeBraze braze` reads as `FakeBraze()`; an untyped parameter as itself
@@ -199,7 +199,7 @@ class DartAdapter(TreeSitterAdapter):
                         self._declare(name, node, [type_node] if type_node else None, declared, ctx)
             elif kind == "getter_signature" and (typed := _typed(node, ctx)) is not None:
                 name_node = node.child_by_field_name("name")
-                if name_node is not None and node_text(name_node) == name:
+                if name_node is not None and ctx.text(name_node) == name:
                     ctx.aliases[name] = typed
         inits = declared.get(name)
         if inits and name not in ctx.aliases:
@@ -236,9 +236,9 @@ class DartAdapter(TreeSitterAdapter):
             if constant.type == "enum_constant":
                 ident = next((c for c in constant.named_children if c.type == "identifier"), None)
                 if ident is not None:  # `Ev.signedUp.name` is "signedUp"
-                    value = Value("string", node_text(ident))
-                    ctx.constants[f"{node_text(name)}.{node_text(ident)}.name"] = value
-                    ctx.exported[f"{node_text(name)}.{node_text(ident)}.name"] = value
+                    value = Value("string", ctx.text(ident))
+                    ctx.constants[f"{ctx.text(name)}.{ctx.text(ident)}.name"] = value
+                    ctx.exported[f"{ctx.text(name)}.{ctx.text(ident)}.name"] = value
 
     # --- hooks -------------------------------------------------------------------------------------------------
     def receiver_path(self, node: Node, ctx: FileContext, depth: int = 0) -> str:
@@ -260,7 +260,7 @@ class DartAdapter(TreeSitterAdapter):
             return "?"
         primary = seq[0]
         if primary.type == "identifier":
-            name = node_text(primary)
+            name = ctx.text(primary)
             if name in ctx.aliases:
                 path = ctx.aliases[name]
             elif name in ctx.bindings:
@@ -276,7 +276,7 @@ class DartAdapter(TreeSitterAdapter):
             else:
                 path = name
         elif primary.type == "type_identifier":
-            path = f"{node_text(primary)}()"
+            path = f"{ctx.text(primary)}()"
         elif primary.type == "this":
             path = "this"
         elif primary.type in ("new_expression", "const_object_expression"):
@@ -296,14 +296,14 @@ class DartAdapter(TreeSitterAdapter):
             part = _argument_part(selector)
             if part is not None:
                 types = next((c for c in part.named_children if c.type == "type_arguments"), None)
-                type_name = node_text(types).strip("<>?") if types is not None else ""
+                type_name = ctx.text(types).strip("<>?") if types is not None else ""
                 if type_name in ctx.modules:
                     path = ctx.modules[type_name]  # context.read<BrazePlugin>(), GetIt.I<BrazePlugin>()
                 elif path in ctx.modules:
                     path = ctx.modules[path]  # BrazePlugin(...)
                 else:
                     path += "()"
-            elif "[" in node_text(selector):
+            elif "[" in ctx.text(selector):
                 path += "[]"
             # `!` (null assertion) changes nothing
         return path
@@ -317,7 +317,7 @@ class DartAdapter(TreeSitterAdapter):
                 label = next((c for c in child.named_children if c.type == "label"), None)
                 rest = [c for c in child.named_children if c.type not in ("label", "comment")]
                 name = label.named_children[0] if label is not None and label.named_child_count else None
-                out.append(Arg(node_text(name) if name is not None else None, self._seq_value(rest, ctx, 0)))
+                out.append(Arg(ctx.text(name) if name is not None else None, self._seq_value(rest, ctx, 0)))
         return tuple(out)
 
     def value(self, node: Node, ctx: FileContext, depth: int = 0) -> Value:
@@ -335,7 +335,7 @@ class DartAdapter(TreeSitterAdapter):
         if len(seq) > 1:
             names = [_access_name(s) if s.type == "selector" else None for s in seq[1:]]
             if kind == "identifier" and all(names):
-                return self._name(".".join([node_text(node), *map(str, names)]), text, ctx)
+                return self._name(".".join([ctx.text(node), *map(str, names)]), text, ctx)
             if _is_datetime(text):
                 return Value("time", expr=text)
             return Value.dynamic(text)
@@ -345,12 +345,12 @@ class DartAdapter(TreeSitterAdapter):
             return Value("time", expr=text)
         if kind in ("decimal_integer_literal", "hex_integer_literal"):
             try:
-                return Value("integer", int(node_text(node), 0))
+                return Value("integer", int(ctx.text(node), 0))
             except ValueError:
                 return Value.dynamic(text)
         if kind == "decimal_floating_point_literal":
             try:
-                return Value("float", float(node_text(node)))
+                return Value("float", float(ctx.text(node)))
             except ValueError:
                 return Value.dynamic(text)
         if kind in ("true", "false"):
@@ -380,13 +380,13 @@ class DartAdapter(TreeSitterAdapter):
             return Value("array", expr=text, items=items)
         if kind == "additive_expression" and node.named_child_count == 3:
             left, op, right = node.named_children
-            if node_text(op) == "+":
+            if ctx.text(op) == "+":
                 return concat(self._seq_value([left], ctx, depth + 1), self._seq_value([right], ctx, depth + 1), text)
             return Value.dynamic(text)
         if kind == "parenthesized_expression" and node.named_child_count:
             return self._seq_value(list(node.named_children), ctx, depth + 1)
         if kind == "identifier":
-            return self._name(node_text(node), text, ctx)
+            return self._name(ctx.text(node), text, ctx)
         return Value.dynamic(text)
 
     def _name(self, name: str, text: str, ctx: FileContext) -> Value:
@@ -409,15 +409,15 @@ class DartAdapter(TreeSitterAdapter):
             if inside and child.start_byte > pos:
                 chunk = ctx.source[pos : child.start_byte].decode("utf-8", "replace")
                 parts.append(Value("string", chunk))
-            if not child.is_named and node_text(child) in _QUOTES:
+            if not child.is_named and ctx.text(child) in _QUOTES:
                 inside = not inside
-                raw = node_text(child).startswith("r") if inside else raw
+                raw = ctx.text(child).startswith("r") if inside else raw
             elif child.type == "escape_sequence" and not raw:
-                parts.append(Value("string", _unescape(node_text(child))))
+                parts.append(Value("string", _unescape(ctx.text(child))))
             elif child.type == "template_substitution":
                 inner = [c for c in child.named_children if c.type != "comment"]
                 if len(inner) == 1 and inner[0].type == "identifier_dollar_escaped":
-                    parts.append(self._name(node_text(inner[0]), node_text(child), ctx))
+                    parts.append(self._name(ctx.text(inner[0]), ctx.text(child), ctx))
                 else:
                     parts.append(self._seq_value(inner, ctx, depth + 1))
             pos = child.end_byte
@@ -425,7 +425,7 @@ class DartAdapter(TreeSitterAdapter):
             return Value("string", "".join(str(p.literal) for p in parts))
         result = Value("string", "")
         for part in parts:
-            result = concat(result, part, node_text(node))
+            result = concat(result, part, ctx.text(node))
         return result
 
 

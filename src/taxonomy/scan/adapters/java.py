@@ -88,7 +88,7 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
         imports: dict[str, str] = {}
         for node in root.named_children:
             if node.type == "import_declaration" and node.named_child_count:
-                segments = node_text(node.named_children[0]).replace(" ", "").split(".")
+                segments = ctx.text(node.named_children[0]).replace(" ", "").split(".")
                 found_import = import_target(segments, None)
                 if found_import is not None and "asterisk" not in [c.type for c in node.named_children]:
                     imports[found_import[0]] = found_import[1]
@@ -119,7 +119,7 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
                     name_node = decl.child_by_field_name("name")
                     if name_node is None:
                         continue
-                    name = node_text(name_node)
+                    name = ctx.text(name_node)
                     init = decl.child_by_field_name("value")
                     read.inits.setdefault(name, []).append(init)
                     typed = typed_path(type_text, name, self.language)
@@ -130,14 +130,14 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
             elif kind == "formal_parameter":
                 name_node = node.child_by_field_name("name")
                 if name_node is not None:
-                    name = node_text(name_node)
+                    name = ctx.text(name_node)
                     read.typed.setdefault(name, []).append(
                         typed_path(_type_text(node.child_by_field_name("type")), name, self.language)
                     )
             elif kind == "method_invocation":
                 obj = node.child_by_field_name("object")
                 if obj is not None and obj.type == "identifier":
-                    read.adds.setdefault(node_text(obj), []).append(node)
+                    read.adds.setdefault(ctx.text(obj), []).append(node)
         remember(ctx, read)
 
     def _members(self, container: Node, prefix: str, ctx: FileContext, *, interface: bool, level: int = 0) -> None:
@@ -156,13 +156,13 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
                         continue
                     value = self.value(init, ctx)
                     if value.type in ("string", "integer", "float", "boolean"):
-                        record_constant(ctx, f"{prefix}{node_text(name_node)}", value)
+                        record_constant(ctx, f"{prefix}{ctx.text(name_node)}", value)
             elif kind in ("class_declaration", "interface_declaration", "enum_declaration", "record_declaration"):
                 name_node = node.child_by_field_name("name")
                 body = node.child_by_field_name("body")
                 if name_node is None or body is None:
                     continue
-                inner = f"{prefix}{node_text(name_node)}."
+                inner = f"{prefix}{ctx.text(name_node)}."
                 if kind == "enum_declaration":
                     self._enum(body, inner, ctx)
                     decls = next((c for c in body.named_children if c.type == "enum_body_declarations"), None)
@@ -180,7 +180,7 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
                 holder = sub.child_by_field_name("parameters")
                 for param in holder.named_children if holder is not None else []:
                     name = param.child_by_field_name("name")
-                    params.append(node_text(name) if name is not None else "_")
+                    params.append(ctx.text(name) if name is not None else "_")
                 break
         for entry in body.named_children:
             if entry.type != "enum_constant":
@@ -191,7 +191,7 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
                 continue
             for index, arg in enumerate(self.arguments(args, ctx)):
                 if index < len(params) and arg.value.type in ("string", "integer", "float", "boolean"):
-                    record_constant(ctx, f"{prefix}{node_text(name_node)}.{params[index]}", arg.value)
+                    record_constant(ctx, f"{prefix}{ctx.text(name_node)}.{params[index]}", arg.value)
 
     # --- receivers ----------------------------------------------------------------------------------------------
     def receiver_path(self, node: Node, ctx: FileContext) -> str:
@@ -205,7 +205,7 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
             return "?"
         kind = node.type
         if kind == "identifier":
-            return self._name(node, node_text(node), ctx, depth)
+            return self._name(node, ctx.text(node), ctx, depth)
         if kind == "this":
             return "this"
         if kind == "field_access":
@@ -214,16 +214,16 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
             if obj is None or field is None:
                 return "?"
             if obj.type == "this":
-                resolved = self._name(None, node_text(field), ctx, depth)
-                return resolved if resolved != node_text(field) else f"this.{resolved}"
-            return f"{self._path(obj, ctx, depth + 1)}.{node_text(field)}"
+                resolved = self._name(None, ctx.text(field), ctx, depth)
+                return resolved if resolved != ctx.text(field) else f"this.{resolved}"
+            return f"{self._path(obj, ctx, depth + 1)}.{ctx.text(field)}"
         if kind == "method_invocation":
             obj = node.child_by_field_name("object")
             name = node.child_by_field_name("name")
             if name is None:
                 return "?"
             base = f"{self._path(obj, ctx, depth + 1)}." if obj is not None else ""
-            return f"{base}{node_text(name)}()"
+            return f"{base}{ctx.text(name)}()"
         if kind == "object_creation_expression":
             return f"new {_type_text(node.child_by_field_name('type'))}()"
         if kind == "array_access":
@@ -237,10 +237,10 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
                 if scope.type == "lambda_expression":
                     params = scope.child_by_field_name("parameters")
                     names = (
-                        [node_text(params)]
+                        [ctx.text(params)]
                         if params is not None and params.type == "identifier"
                         else [
-                            node_text(p.child_by_field_name("name") or p) if p.type != "identifier" else node_text(p)
+                            ctx.text(p.child_by_field_name("name") or p) if p.type != "identifier" else ctx.text(p)
                             for p in (params.named_children if params is not None else [])
                         ]
                     )
@@ -252,7 +252,7 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
                     params = scope.child_by_field_name("parameters")
                     for param in params.named_children if params is not None else []:
                         declared = param.child_by_field_name("name")
-                        if declared is not None and node_text(declared) == name:
+                        if declared is not None and ctx.text(declared) == name:
                             type_text = _type_text(param.child_by_field_name("type"))
                             return typed_path(type_text, name, self.language) or name
         self._read_declarations(ctx, name)
@@ -277,7 +277,7 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
         obj = call.child_by_field_name("object")
         name = call.child_by_field_name("name")
         base = f"{self._path(obj, ctx, depth + 1)}." if obj is not None else ""
-        return f"{base}{node_text(name) if name is not None else '?'}()"
+        return f"{base}{ctx.text(name) if name is not None else '?'}()"
 
     # --- arguments and values -----------------------------------------------------------------------------------
     def arguments(self, node: Node, ctx: FileContext) -> tuple[Arg, ...]:
@@ -287,12 +287,12 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
         try:
             return self._value(node, ctx, depth)
         except UnknownKey:  # a properties object with a computed key: its keys are unknown
-            return Value.dynamic(node_text(node))
+            return Value.dynamic(ctx.text(node))
 
     def _value(self, node: Node, ctx: FileContext, depth: int) -> Value:
         node = _unwrap(node)
         kind = node.type
-        text = node_text(node)
+        text = ctx.text(node)
         if depth > MAX_DEPTH:
             return Value.dynamic(text)
         if kind == "string_literal":
@@ -319,7 +319,7 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
             op = node.child_by_field_name("operator")
             left = node.child_by_field_name("left")
             right = node.child_by_field_name("right")
-            if op is not None and node_text(op) == "+" and left is not None and right is not None:
+            if op is not None and ctx.text(op) == "+" and left is not None and right is not None:
                 return concat(self.value(left, ctx, depth + 1), self.value(right, ctx, depth + 1), text)
             return Value.dynamic(text)
         if kind in ("identifier", "field_access"):
@@ -346,8 +346,8 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
         return "".join(parts)
 
     def _reference(self, node: Node, ctx: FileContext, depth: int) -> Value:
-        dotted = node_text(node).replace(" ", "")
-        text = node_text(node)
+        dotted = ctx.text(node).replace(" ", "")
+        text = ctx.text(node)
         if not all(leading_identifier(seg) == seg for seg in dotted.split(".")):
             return Value.dynamic(text)
         if dotted not in ctx.constants and dotted.split(".", 1)[0] not in ctx.bindings:
@@ -383,10 +383,10 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
 
     def _invocation(self, node: Node, ctx: FileContext, depth: int) -> Value:
         builders = platform_data(self.language).builders
-        text = node_text(node)
+        text = ctx.text(node)
         obj = node.child_by_field_name("object")
         method = _callee(node) or ""
-        qualified = f"{node_text(obj)}.{method}" if obj is not None else method
+        qualified = f"{ctx.text(obj)}.{method}" if obj is not None else method
         if method in builders.add and obj is not None:  # new BrazeProperties().addProperty("k", v)
             inner = self.value(obj, ctx, depth + 1)
             if inner.type == "object":
@@ -411,7 +411,7 @@ class JavaAdapter(LocalShadowing, TreeSitterAdapter):
 
     def _creation(self, node: Node, ctx: FileContext, depth: int) -> Value:
         builders = platform_data(self.language).builders
-        text = node_text(node)
+        text = ctx.text(node)
         type_name = (_type_text(node.child_by_field_name("type")) or "").removesuffix("<>")
         args = node.child_by_field_name("arguments")
         values = self.arguments(args, ctx) if args is not None else ()

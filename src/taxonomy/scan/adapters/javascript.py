@@ -118,14 +118,14 @@ class JavaScriptAdapter(TreeSitterAdapter):
             return
         for child in clause.named_children:
             if child.type == "identifier":  # default import
-                ctx.imported[node_text(child)] = module
+                ctx.imported[ctx.text(child)] = module
                 if receiver:
-                    ctx.aliases[node_text(child)] = receiver
+                    ctx.aliases[ctx.text(child)] = receiver
             elif child.type == "namespace_import":
                 for ident in child.named_children:
-                    ctx.imported[node_text(ident)] = module
+                    ctx.imported[ctx.text(ident)] = module
                     if receiver:
-                        ctx.aliases[node_text(ident)] = receiver
+                        ctx.aliases[ctx.text(ident)] = receiver
             elif child.type == "named_imports":
                 for spec in child.named_children:
                     if spec.type != "import_specifier":
@@ -134,21 +134,21 @@ class JavaScriptAdapter(TreeSitterAdapter):
                     alias = spec.child_by_field_name("alias") or name
                     if name is None or alias is None:
                         continue
-                    ctx.imported[node_text(alias)] = module
+                    ctx.imported[ctx.text(alias)] = module
                     if receiver:
-                        ctx.functions[node_text(alias)] = (receiver, node_text(name))
+                        ctx.functions[ctx.text(alias)] = (receiver, ctx.text(name))
 
     def _constant(self, declarator: Node, ctx: FileContext, exported: bool) -> None:
         name_node = declarator.child_by_field_name("name")
         value_node = declarator.child_by_field_name("value")
         if name_node is None or value_node is None or name_node.type != "identifier":
             return
-        name = node_text(name_node)
+        name = ctx.text(name_node)
         inner = _unwrap(value_node)
         if inner.type == "call_expression":  # const braze = require("@braze/web-sdk")
             func = inner.child_by_field_name("function")
             args = inner.child_by_field_name("arguments")
-            if func is not None and node_text(func) == "require" and args is not None and args.named_child_count:
+            if func is not None and ctx.text(func) == "require" and args is not None and args.named_child_count:
                 first = args.named_children[0]
                 if first.type == "string" and _string(first) in ctx.modules:
                     ctx.aliases[name] = ctx.modules[_string(first)]
@@ -171,7 +171,7 @@ class JavaScriptAdapter(TreeSitterAdapter):
         body = node.child_by_field_name("body")
         if name_node is None or body is None:
             return
-        name = node_text(name_node)
+        name = ctx.text(name_node)
         for member in body.named_children:
             if member.type == "enum_assignment":
                 key = member.child_by_field_name("name")
@@ -179,8 +179,8 @@ class JavaScriptAdapter(TreeSitterAdapter):
                 if key is not None and val is not None:
                     value = self.value(val, ctx)
                     if value.type == "string":
-                        ctx.constants[f"{name}.{node_text(key)}"] = value
-                        ctx.exported[f"{name}.{node_text(key)}"] = value
+                        ctx.constants[f"{name}.{ctx.text(key)}"] = value
+                        ctx.exported[f"{name}.{ctx.text(key)}"] = value
 
     def _bindings(self, root: Node, ctx: FileContext) -> None:
         """A named import is not the SDK's where a declaration or a parameter of the same name shadows it
@@ -227,7 +227,7 @@ class JavaScriptAdapter(TreeSitterAdapter):
                        for found in captured_at(patterns, node, capture)]  # fmt: skip
         for index, captures in matches:
             for node in captures.get("name", ()) or captures.get("param", ()):
-                text = node_text(node)
+                text = ctx.text(node)
                 if (only is not None and text != only) or (index, node.start_byte) in seen:
                     continue
                 seen.add((index, node.start_byte))
@@ -265,7 +265,7 @@ class JavaScriptAdapter(TreeSitterAdapter):
         if depth > _MAX_DEPTH:
             return "?"
         if kind == "identifier":
-            name = node_text(node)
+            name = ctx.text(node)
             if name in ctx.aliases:
                 return ctx.aliases[name]
             _declared, init, _parameter = self._declaration(name, ctx)
@@ -279,7 +279,7 @@ class JavaScriptAdapter(TreeSitterAdapter):
             prop = node.child_by_field_name("property")
             if obj is None or prop is None:
                 return "?"
-            return f"{self.receiver_path(obj, ctx, depth + 1)}.{node_text(prop)}"
+            return f"{self.receiver_path(obj, ctx, depth + 1)}.{ctx.text(prop)}"
         if kind == "call_expression":
             func = node.child_by_field_name("function")
             return f"{self.receiver_path(func, ctx, depth + 1)}()" if func is not None else "?"
@@ -287,7 +287,7 @@ class JavaScriptAdapter(TreeSitterAdapter):
             obj = node.child_by_field_name("object")
             return f"{self.receiver_path(obj, ctx, depth + 1)}[]" if obj is not None else "?"
         if kind == "new_expression":
-            return "new " + node_text(node.child_by_field_name("constructor") or node).replace(".", "_") + "()"
+            return "new " + ctx.text(node.child_by_field_name("constructor") or node).replace(".", "_") + "()"
         return "?"
 
     def arguments(self, node: Node, ctx: FileContext) -> tuple[Arg, ...]:
@@ -297,13 +297,13 @@ class JavaScriptAdapter(TreeSitterAdapter):
         node = _unwrap(node)
         kind = node.type
         if depth > _MAX_DEPTH:
-            return Value.dynamic(node_text(node))
+            return Value.dynamic(ctx.text(node))
         if kind == "string":
             return Value("string", _string(node))
         if kind == "template_string":
             return self._template(node, ctx, depth)
         if kind == "number":
-            text = node_text(node).replace("_", "")
+            text = ctx.text(node).replace("_", "")
             try:
                 return Value("integer", int(text, 0))
             except ValueError:
@@ -320,50 +320,50 @@ class JavaScriptAdapter(TreeSitterAdapter):
         if kind == "array":
             return Value(
                 "array",
-                expr=node_text(node),
+                expr=ctx.text(node),
                 items=tuple(self.value(c, ctx, depth + 1) for c in node.named_children if c.type != "comment"),
             )
         if kind == "binary_expression":
             op = node.child_by_field_name("operator")
-            if op is not None and node_text(op) == "+":
+            if op is not None and ctx.text(op) == "+":
                 left = node.child_by_field_name("left")
                 right = node.child_by_field_name("right")
                 if left is not None and right is not None:
-                    return concat(self.value(left, ctx, depth + 1), self.value(right, ctx, depth + 1), node_text(node))
-            return Value.dynamic(node_text(node))
+                    return concat(self.value(left, ctx, depth + 1), self.value(right, ctx, depth + 1), ctx.text(node))
+            return Value.dynamic(ctx.text(node))
         if kind in ("identifier", "member_expression"):
             name = dotted(node)
             if name is None:
-                return Value.dynamic(node_text(node))
+                return Value.dynamic(ctx.text(node))
             if name in ctx.constants:
                 found = ctx.constants[name]
-                return Value(found.type, found.literal, node_text(node), found.keys, found.items)
+                return Value(found.type, found.literal, ctx.text(node), found.keys, found.items)
             root = name.split(".", 1)[0]
             if root in ctx.imported:
-                return Value("ref", expr=node_text(node), ref=name)
+                return Value("ref", expr=ctx.text(node), ref=name)
             if root == "undefined":
                 return Value("null")
-            return Value.dynamic(node_text(node))
+            return Value.dynamic(ctx.text(node))
         if kind == "new_expression":
             ctor = node.child_by_field_name("constructor")
-            if ctor is not None and node_text(ctor) == "Date":
-                return Value("time", expr=node_text(node))
-        return Value.dynamic(node_text(node))
+            if ctor is not None and ctx.text(ctor) == "Date":
+                return Value("time", expr=ctx.text(node))
+        return Value.dynamic(ctx.text(node))
 
     def _template(self, node: Node, ctx: FileContext, depth: int) -> Value:
         parts: list[Value] = []
         for child in node.named_children:
             if child.type == "string_fragment":
-                parts.append(Value("string", node_text(child)))
+                parts.append(Value("string", ctx.text(child)))
             elif child.type == "escape_sequence":
-                parts.append(Value("string", _unescape(node_text(child))))
+                parts.append(Value("string", _unescape(ctx.text(child))))
             elif child.type == "template_substitution" and child.named_child_count:
                 parts.append(self.value(child.named_children[0], ctx, depth + 1))
         if all(p.type == "string" for p in parts):
             return Value("string", "".join(str(p.literal) for p in parts))
         result = Value("string", "")
         for part in parts:
-            result = concat(result, part, node_text(node))
+            result = concat(result, part, ctx.text(node))
         return result
 
     def _object(self, node: Node, ctx: FileContext, depth: int) -> Value:
@@ -376,7 +376,7 @@ class JavaScriptAdapter(TreeSitterAdapter):
                 if key is None or val is None:
                     continue
                 if key.type in ("property_identifier", "number"):
-                    name: str | None = node_text(key)
+                    name: str | None = ctx.text(key)
                 elif key.type == "string":
                     name = _string(key)
                 elif key.type == "computed_property_name" and key.named_child_count:
@@ -388,9 +388,9 @@ class JavaScriptAdapter(TreeSitterAdapter):
                     entries.append((name, self.value(val, ctx, depth + 1)))
                     places.append(ctx.column(key))
             elif child.type == "shorthand_property_identifier":
-                entries.append((node_text(child), Value.dynamic(node_text(child))))
+                entries.append((ctx.text(child), Value.dynamic(ctx.text(child))))
                 places.append(ctx.column(child))
-        return Value("object", expr=node_text(node), keys=tuple(entries), pos=ctx.column(node), key_pos=tuple(places))
+        return Value("object", expr=ctx.text(node), keys=tuple(entries), pos=ctx.column(node), key_pos=tuple(places))
 
 
 JAVASCRIPT = JavaScriptAdapter("javascript", "javascript")

@@ -128,8 +128,8 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
             if node.type == "import" and node.named_child_count:
                 qualified = node.named_children[0]
                 alias = node.named_children[1] if node.named_child_count > 1 else None
-                segments = [node_text(c) for c in qualified.named_children if c.type == "identifier"]
-                found_import = import_target(segments, node_text(alias) if alias is not None else None)
+                segments = [ctx.text(c) for c in qualified.named_children if c.type == "identifier"]
+                found_import = import_target(segments, ctx.text(alias) if alias is not None else None)
                 if found_import is not None:
                     imports[found_import[0]] = found_import[1]
         state(ctx)["imports"] = imports
@@ -177,7 +177,7 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
             elif kind == "call_expression":
                 func = node.named_children[0]
                 if func.type == "navigation_expression" and func.named_children[0].type == "identifier":
-                    read.adds.setdefault(node_text(func.named_children[0]), []).append(node)
+                    read.adds.setdefault(ctx.text(func.named_children[0]), []).append(node)
         remember(ctx, read)
 
     @staticmethod
@@ -210,7 +210,7 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
                 name_node = node.child_by_field_name("name")
                 if name_node is None:
                     continue
-                inner = f"{prefix}{node_text(name_node)}."
+                inner = f"{prefix}{ctx.text(name_node)}."
                 for body in node.named_children:
                     if body.type == "class_body":
                         self._members(body, inner, ctx, level=level + 1)
@@ -222,7 +222,7 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
                         self._members(body, prefix, ctx, level=level + 1)
                         named = node.child_by_field_name("name")
                         self._members(
-                            body, f"{prefix}{node_text(named) if named else 'Companion'}.", ctx, level=level + 1
+                            body, f"{prefix}{ctx.text(named) if named else 'Companion'}.", ctx, level=level + 1
                         )
 
     def _enum(self, node: Node, body: Node, prefix: str, ctx: FileContext) -> None:
@@ -236,7 +236,7 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
         for entry in body.named_children:
             if entry.type != "enum_entry" or not entry.named_child_count:
                 continue
-            entry_name = node_text(entry.named_children[0])
+            entry_name = ctx.text(entry.named_children[0])
             args = next((c for c in entry.named_children if c.type == "value_arguments"), None)
             if args is None:
                 continue
@@ -263,15 +263,15 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
             return "?"
         kind = node.type
         if kind == "identifier":
-            return self._name(node, node_text(node), ctx, depth)
+            return self._name(node, ctx.text(node), ctx, depth)
         if kind == "this_expression":
             return self._this(node, ctx, depth)
         if kind == "navigation_expression" and node.named_child_count >= 2:
             base, last = node.named_children[0], node.named_children[-1]
             if _unwrap(base).type == "this_expression" and self._this(base, ctx, depth) == "this":
-                field = self._name(None, node_text(last), ctx, depth)  # this.braze: the member's declaration
-                return field if field != node_text(last) else f"this.{field}"
-            return f"{self._path(base, ctx, depth + 1)}.{node_text(last)}"
+                field = self._name(None, ctx.text(last), ctx, depth)  # this.braze: the member's declaration
+                return field if field != ctx.text(last) else f"this.{field}"
+            return f"{self._path(base, ctx, depth + 1)}.{ctx.text(last)}"
         if kind == "call_expression" and node.named_child_count:
             return f"{self._path(node.named_children[0], ctx, depth + 1)}()"
         if kind == "indexing_expression" and node.named_child_count:
@@ -333,7 +333,7 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
             return "?" if it else None
         func = call.named_children[0]
         if func.type == "navigation_expression" and func.named_child_count >= 2:
-            method = node_text(func.named_children[-1])
+            method = ctx.text(func.named_children[-1])
             base = func.named_children[0]
             if (it and method in IT_SCOPES) or (not it and method in THIS_SCOPES):
                 return self._path(base, ctx, depth + 1)
@@ -355,7 +355,7 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
                 continue
             label = None
             if any(c.type == "=" for c in arg.children) and arg.named_children[0].type == "identifier":
-                label = node_text(arg.named_children[0])
+                label = ctx.text(arg.named_children[0])
             out.append(Arg(label, self.value(arg.named_children[-1], ctx)))
         return tuple(out)
 
@@ -363,12 +363,12 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
         try:
             return self._value(node, ctx, depth)
         except UnknownKey:  # a properties object with a computed key: its keys are unknown
-            return Value.dynamic(node_text(node))
+            return Value.dynamic(ctx.text(node))
 
     def _value(self, node: Node, ctx: FileContext, depth: int) -> Value:
         node = _unwrap(node)
         kind = node.type
-        text = node_text(node)
+        text = ctx.text(node)
         if depth > MAX_DEPTH:
             return Value.dynamic(text)
         if kind in ("string_literal", "multiline_string_literal"):
@@ -408,7 +408,7 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
         for index, child in enumerate(children):
             if skip_next:
                 skip_next = False
-                rest = node_text(child)
+                rest = ctx.text(child)
                 ident = leading_identifier(rest)
                 if ident is None:
                     parts.append(Value("string", "$" + rest))
@@ -418,7 +418,7 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
                     parts.append(Value("string", rest[len(ident) :]))
                 continue
             if child.type == "string_content":
-                content = node_text(child)
+                content = ctx.text(child)
                 nxt = children[index + 1] if index + 1 < len(children) else None
                 if content.endswith("$") and nxt is not None and nxt.type == "string_content":
                     if content[:-1]:
@@ -427,26 +427,26 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
                     continue
                 parts.append(Value("string", content))
             elif child.type == "escape_sequence":
-                esc = node_text(child)
+                esc = ctx.text(child)
                 parts.append(Value("string", _ESCAPES.get(esc[1:], esc[1:]) if len(esc) == 2 else esc))
             elif child.type == "interpolation" and child.named_child_count:
                 parts.append(self.value(child.named_children[0], ctx, depth + 1))
         result = Value("string", "")
         for part in parts:
-            result = concat(result, part, node_text(node))
+            result = concat(result, part, ctx.text(node))
         return result
 
     def _reference(self, node: Node, ctx: FileContext, depth: int) -> Value:
-        dotted = node_text(node).replace("?.", ".").replace(" ", "").replace("\n", "")
+        dotted = ctx.text(node).replace("?.", ".").replace(" ", "").replace("\n", "")
         if not all(leading_identifier(seg) == seg for seg in dotted.split(".")):
-            return Value.dynamic(node_text(node))
+            return Value.dynamic(ctx.text(node))
         if node.type == "identifier":
             init = ctx.bindings.get(dotted)
             if init is not None and dotted not in ctx.constants:
                 value = self.value(init, ctx, depth + 1)
                 if value.type != "dynamic":
                     return self._with_adds(dotted, value, ctx, depth)
-        return self._reference_name(dotted, node_text(node), ctx)
+        return self._reference_name(dotted, ctx.text(node), ctx)
 
     @staticmethod
     def _reference_name(dotted: str, expr: str, ctx: FileContext) -> Value:
@@ -485,9 +485,9 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
         func = node.named_children[0]
         args = next((c for c in node.named_children if c.type == "value_arguments"), None)
         lam = next((c for c in node.named_children if c.type == "annotated_lambda"), None)
-        text = node_text(node)
+        text = ctx.text(node)
         if func.type == "navigation_expression" and func.named_child_count >= 2:
-            method = node_text(func.named_children[-1])
+            method = ctx.text(func.named_children[-1])
             base = func.named_children[0]
             if method in builders.add:  # BrazeProperties().addProperty("k", v).addProperty(...)
                 inner = self.value(base, ctx, depth + 1)
@@ -502,7 +502,7 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
                         if sub.type == "call_expression" and _callee(sub) in builders.add:
                             extra.extend(self._added(sub, ctx, depth))
                     return Value("object", expr=text, keys=(*inner.keys, *extra))
-            dotted = node_text(func).replace("?.", ".")
+            dotted = ctx.text(func).replace("?.", ".")
             if dotted in builders.numbers or method in builders.numbers:
                 return Value("float", expr=text)
             if dotted in builders.times:
@@ -510,7 +510,7 @@ class KotlinAdapter(LocalShadowing, TreeSitterAdapter):
             return Value.dynamic(text)
         if func.type != "identifier":
             return Value.dynamic(text)
-        name = node_text(func)
+        name = ctx.text(func)
         arg_values = self.arguments(args, ctx) if args is not None else ()
         if name in builders.classes:
             if not arg_values:

@@ -60,7 +60,7 @@ def _typed(node: Node, ctx: FileContext) -> str | None:
     type_node = holder.child_by_field_name("type") or next(
         (c for c in holder.named_children if c.type == "type_identifier"), None
     )
-    return ctx.modules.get(node_text(type_node)) if type_node is not None else None
+    return ctx.modules.get(ctx.text(type_node)) if type_node is not None else None
 
 
 class ObjCAdapter(TreeSitterAdapter):
@@ -134,7 +134,7 @@ class ObjCAdapter(TreeSitterAdapter):
                 continue
             declared = _declarator_name(node.child_by_field_name("declarator"))
             if declared is None:
-                declared = next((node_text(c) for c in node.named_children if c.type == "identifier"), None)
+                declared = next((ctx.text(c) for c in node.named_children if c.type == "identifier"), None)
             if declared == name:
                 parameter = True
                 function = node.parent
@@ -151,7 +151,7 @@ class ObjCAdapter(TreeSitterAdapter):
         value = node.child_by_field_name("value")
         if name is None or value is None:
             return
-        text = node_text(value)
+        text = ctx.text(value)
         match = _DEFINE_STRING.match(text)
         if match:
             found = Value("string", _unescape(match.group(1)))
@@ -159,8 +159,8 @@ class ObjCAdapter(TreeSitterAdapter):
             found = Value("integer", int(number.group(1)))
         else:
             return
-        ctx.constants[node_text(name)] = found
-        ctx.exported[node_text(name)] = found
+        ctx.constants[ctx.text(name)] = found
+        ctx.exported[ctx.text(name)] = found
 
     # --- hooks -------------------------------------------------------------------------------------------------
     def receiver_path(self, node: Node, ctx: FileContext, depth: int = 0) -> str:
@@ -169,7 +169,7 @@ class ObjCAdapter(TreeSitterAdapter):
         if depth > _MAX_DEPTH:
             return "?"
         if kind == "identifier":
-            name = node_text(node)
+            name = ctx.text(node)
             if name in ctx.bindings:
                 init = ctx.bindings[name]
                 found: Node | str | None = init
@@ -186,13 +186,13 @@ class ObjCAdapter(TreeSitterAdapter):
             field = node.child_by_field_name("field")
             if target is None or field is None:
                 return "?"
-            return f"{self.receiver_path(target, ctx, depth + 1)}.{node_text(field)}"
+            return f"{self.receiver_path(target, ctx, depth + 1)}.{ctx.text(field)}"
         if kind == "message_expression":
             target = node.child_by_field_name("receiver")
             method = node.child_by_field_name("method")
             if target is None or method is None:
                 return "?"
-            return f"{self.receiver_path(target, ctx, depth + 1)}.{node_text(method)}()"
+            return f"{self.receiver_path(target, ctx, depth + 1)}.{ctx.text(method)}()"
         if kind == "call_expression":
             func = node.child_by_field_name("function")
             return f"{self.receiver_path(func, ctx, depth + 1)}()" if func is not None else "?"
@@ -210,7 +210,7 @@ class ObjCAdapter(TreeSitterAdapter):
             if field == "receiver":
                 continue
             if field == "method":
-                label = None if first else node_text(child)
+                label = None if first else ctx.text(child)
                 first = False
                 seen_method = True
                 continue
@@ -223,32 +223,32 @@ class ObjCAdapter(TreeSitterAdapter):
         node = _unwrap(node)
         kind = node.type
         if depth > _MAX_DEPTH:
-            return Value.dynamic(node_text(node))
+            return Value.dynamic(ctx.text(node))
         if kind == "string_literal":
             return Value("string", self._string(node))
         if kind == "concatenated_string":
             result = Value("string", "")
             for child in node.named_children:
-                result = concat(result, self.value(child, ctx, depth + 1), node_text(node))
+                result = concat(result, self.value(child, ctx, depth + 1), ctx.text(node))
             return result
         if kind == "number_literal":
-            text = node_text(node).rstrip("uUlLfF") if not node_text(node).lower().startswith("0x") else node_text(node)
+            text = ctx.text(node).rstrip("uUlLfF") if not ctx.text(node).lower().startswith("0x") else ctx.text(node)
             try:
                 return Value("integer", int(text, 0))
             except ValueError:
                 try:
                     return Value("float", float(text))
                 except ValueError:
-                    return Value.dynamic(node_text(node))
+                    return Value.dynamic(ctx.text(node))
         if kind == "at_expression" and node.named_child_count:
             return self.value(node.named_children[0], ctx, depth + 1)
         if kind in ("true", "false"):
             return Value("boolean", kind == "true")
         if kind in ("null", "nil"):
             return Value("null")
-        if kind == "unary_expression" and node_text(node).startswith("-"):
+        if kind == "unary_expression" and ctx.text(node).startswith("-"):
             inner = self.value(node.named_children[-1], ctx, depth + 1)
-            return negate(inner, node_text(node))
+            return negate(inner, ctx.text(node))
         if kind == "dictionary_literal":
             entries: list[tuple[str, Value]] = []
             for pair in node.named_children:
@@ -257,19 +257,19 @@ class ObjCAdapter(TreeSitterAdapter):
                 key = self.value(pair.named_children[0], ctx, depth + 1)
                 if key.type == "string":
                     entries.append((str(key.literal), self.value(pair.named_children[-1], ctx, depth + 1)))
-            return Value("object", expr=node_text(node), keys=tuple(entries), pos=ctx.column(node))
+            return Value("object", expr=ctx.text(node), keys=tuple(entries), pos=ctx.column(node))
         if kind == "array_literal":
             items = tuple(self.value(c, ctx, depth + 1) for c in node.named_children if c.type != "comment")
-            return Value("array", expr=node_text(node), items=items)
+            return Value("array", expr=ctx.text(node), items=items)
         if kind == "message_expression":
-            text = node_text(node).replace(" ", "")
+            text = ctx.text(node).replace(" ", "")
             if text in ("[NSDatedate]", "[NSDatenew]"):
-                return Value("time", expr=node_text(node))
+                return Value("time", expr=ctx.text(node))
             if text == "[NSNullnull]":
                 return Value("null")
-            return Value.dynamic(node_text(node))
+            return Value.dynamic(ctx.text(node))
         if kind == "identifier":
-            name = node_text(node)
+            name = ctx.text(node)
             if name in ("YES", "TRUE", "true"):
                 return Value("boolean", True)
             if name in ("NO", "FALSE", "false"):
@@ -282,7 +282,7 @@ class ObjCAdapter(TreeSitterAdapter):
             if name in ctx.bindings:
                 return Value.dynamic(name)
             return Value("ref", expr=name, ref=name)  # `extern NSString *const kX` defined in another file
-        return Value.dynamic(node_text(node))
+        return Value.dynamic(ctx.text(node))
 
     @staticmethod
     def _string(node: Node) -> str:

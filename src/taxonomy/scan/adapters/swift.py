@@ -54,7 +54,7 @@ def _typed(node: Node, ctx: FileContext) -> str | None:
         if child.type == "type_annotation" and child.named_child_count:
             child = child.named_children[0]
         if child.type in ("user_type", "optional_type", "implicitly_unwrapped_type"):
-            return ctx.modules.get("".join(node_text(child).split()).rstrip("?!"))
+            return ctx.modules.get("".join(ctx.text(child).split()).rstrip("?!"))
     return None
 
 
@@ -108,7 +108,7 @@ class SwiftAdapter(TreeSitterAdapter):
                         scopes.add(bound, where, typed or value, whole)
             elif kind in ("parameter", "lambda_parameter"):
                 param = node.child_by_field_name("name")
-                if param is not None and param.type == "simple_identifier" and node_text(param) == name:
+                if param is not None and param.type == "simple_identifier" and ctx.text(param) == name:
                     parameter = True
                     function = node.parent
                     while function is not None and function.type not in _FUNCTIONS:
@@ -117,7 +117,7 @@ class SwiftAdapter(TreeSitterAdapter):
             elif kind == "for_statement":
                 item = node.child_by_field_name("item")
                 if item is not None and any(
-                    c.type == "simple_identifier" and node_text(c) == name for c in item.named_children
+                    c.type == "simple_identifier" and ctx.text(c) == name for c in item.named_children
                 ):
                     parameter = True
         if inits:
@@ -164,7 +164,7 @@ class SwiftAdapter(TreeSitterAdapter):
             for child in node.named_children:
                 if child.type == "property_declaration" and self._is_constant_site(child):
                     binding = next((c for c in child.named_children if c.type == "value_binding_pattern"), None)
-                    if binding is None or node_text(binding) != "let":
+                    if binding is None or ctx.text(binding) != "let":
                         continue
                     for name, value_node in self._bound(child):
                         if value_node is None:
@@ -177,7 +177,7 @@ class SwiftAdapter(TreeSitterAdapter):
                     body = child.child_by_field_name("body")
                     if name_node is None or body is None:
                         continue
-                    type_name = node_text(name_node)
+                    type_name = ctx.text(name_node)
                     if body.type == "enum_class_body":
                         self._enum(child, body, f"{prefix}{type_name}", ctx)
                     stack.append((body, f"{prefix}{type_name}."))
@@ -192,7 +192,7 @@ class SwiftAdapter(TreeSitterAdapter):
 
     def _enum(self, decl: Node, body: Node, name: str, ctx: FileContext) -> None:
         raw_string = any(
-            c.type == "inheritance_specifier" and node_text(c).strip() == "String" for c in decl.named_children
+            c.type == "inheritance_specifier" and ctx.text(c).strip() == "String" for c in decl.named_children
         )
         for entry in body.named_children:
             if entry.type != "enum_entry":
@@ -204,13 +204,13 @@ class SwiftAdapter(TreeSitterAdapter):
                 if raw is not None:
                     value = self.value(raw, ctx)
                     if value.type == "string":
-                        self._record(f"{name}.{node_text(case)}", value, ctx)
+                        self._record(f"{name}.{ctx.text(case)}", value, ctx)
                 elif raw_string:  # `case signedUp` in `enum E: String` has the raw value "signedUp"
-                    self._record(f"{name}.{node_text(case)}", Value("string", node_text(case)), ctx)
+                    self._record(f"{name}.{ctx.text(case)}", Value("string", ctx.text(case)), ctx)
 
     # --- hooks -------------------------------------------------------------------------------------------------
     def method_name(self, node: Node, captures: dict[str, list[Node]], ctx: FileContext) -> str:
-        name = node_text(node)
+        name = ctx.text(node)
         args = captures.get("args")
         if args:
             labels = _labels(args[0])
@@ -226,7 +226,7 @@ class SwiftAdapter(TreeSitterAdapter):
         if depth > _MAX_DEPTH:
             return "?"
         if kind == "simple_identifier":
-            name = node_text(node)
+            name = ctx.text(node)
             if name in ctx.bindings:
                 init = ctx.bindings[name]
                 found: Node | str | None = init
@@ -257,7 +257,7 @@ class SwiftAdapter(TreeSitterAdapter):
             value = child.child_by_field_name("value")
             if value is None:
                 continue
-            text = node_text(label).strip() if label is not None else None
+            text = ctx.text(label).strip() if label is not None else None
             out.append(Arg(text if text and text != "_" else None, self.value(value, ctx)))
         return tuple(out)
 
@@ -265,25 +265,25 @@ class SwiftAdapter(TreeSitterAdapter):
         node = _unwrap(node)
         kind = node.type
         if depth > _MAX_DEPTH:
-            return Value.dynamic(node_text(node))
+            return Value.dynamic(ctx.text(node))
         if kind in ("line_string_literal", "multi_line_string_literal", "raw_string_literal"):
             return self._string(node, ctx, depth)
         if kind == "integer_literal" or kind in ("hex_literal", "bin_literal", "oct_literal"):
             try:
-                return Value("integer", int(node_text(node).replace("_", ""), 0))
+                return Value("integer", int(ctx.text(node).replace("_", ""), 0))
             except ValueError:
-                return Value.dynamic(node_text(node))
+                return Value.dynamic(ctx.text(node))
         if kind == "real_literal":
             try:
-                return Value("float", float(node_text(node).replace("_", "")))
+                return Value("float", float(ctx.text(node).replace("_", "")))
             except ValueError:
-                return Value.dynamic(node_text(node))
-        if kind == "prefix_expression" and node_text(node).startswith("-"):
+                return Value.dynamic(ctx.text(node))
+        if kind == "prefix_expression" and ctx.text(node).startswith("-"):
             target = node.child_by_field_name("target")
             inner = self.value(target, ctx, depth + 1) if target is not None else None
-            return negate(inner, node_text(node))
+            return negate(inner, ctx.text(node))
         if kind == "boolean_literal":
-            return Value("boolean", node_text(node) == "true")
+            return Value("boolean", ctx.text(node) == "true")
         if kind == "nil_literal":
             return Value("null")
         if kind == "dictionary_literal":
@@ -298,29 +298,29 @@ class SwiftAdapter(TreeSitterAdapter):
                     if name.type == "string":
                         entries.append((str(name.literal), self.value(child, ctx, depth + 1)))
                     key = None
-            return Value("object", expr=node_text(node), keys=tuple(entries), pos=ctx.column(node))
+            return Value("object", expr=ctx.text(node), keys=tuple(entries), pos=ctx.column(node))
         if kind == "array_literal":
             items = tuple(self.value(c, ctx, depth + 1) for c in node.named_children if c.type != "comment")
-            return Value("array", expr=node_text(node), items=items)
+            return Value("array", expr=ctx.text(node), items=items)
         if kind == "additive_expression":
             op = node.child_by_field_name("op")
             lhs = node.child_by_field_name("lhs")
             rhs = node.child_by_field_name("rhs")
-            if op is not None and node_text(op) == "+" and lhs is not None and rhs is not None:
-                return concat(self.value(lhs, ctx, depth + 1), self.value(rhs, ctx, depth + 1), node_text(node))
-            return Value.dynamic(node_text(node))
-        if kind == "call_expression" and node.named_child_count and node_text(node.named_children[0]) == "Date":
-            return Value("time", expr=node_text(node))
+            if op is not None and ctx.text(op) == "+" and lhs is not None and rhs is not None:
+                return concat(self.value(lhs, ctx, depth + 1), self.value(rhs, ctx, depth + 1), ctx.text(node))
+            return Value.dynamic(ctx.text(node))
+        if kind == "call_expression" and node.named_child_count and ctx.text(node.named_children[0]) == "Date":
+            return Value("time", expr=ctx.text(node))
         if kind in ("simple_identifier", "navigation_expression"):
             return self._name(node, ctx)
-        return Value.dynamic(node_text(node))
+        return Value.dynamic(ctx.text(node))
 
     def _string(self, node: Node, ctx: FileContext, depth: int) -> Value:
         parts: list[Value] = []
         for index, child in enumerate(node.children):
             field = node.field_name_for_child(index)
             if field == "text":
-                text = node_text(child)
+                text = ctx.text(child)
                 if child.type == "str_escaped_char":
                     text = _ESCAPES.get(text[1:2], text[1:])
                 elif node.type == "multi_line_string_literal":
@@ -333,13 +333,13 @@ class SwiftAdapter(TreeSitterAdapter):
             return Value("string", "".join(str(p.literal) for p in parts))
         result = Value("string", "")
         for part in parts:
-            result = concat(result, part, node_text(node))
+            result = concat(result, part, ctx.text(node))
         return result
 
     def _name(self, node: Node, ctx: FileContext) -> Value:
         name = self._dotted(node)
         if name is None:
-            return Value.dynamic(node_text(node))
+            return Value.dynamic(ctx.text(node))
         for suffix in (".rawValue", ".description"):
             if name.endswith(suffix):
                 name = name[: -len(suffix)]
@@ -347,11 +347,11 @@ class SwiftAdapter(TreeSitterAdapter):
             name = name[5:]
         if name in ctx.constants:
             found = ctx.constants[name]
-            return Value(found.type, found.literal, node_text(node))
+            return Value(found.type, found.literal, ctx.text(node))
         root = name.split(".", 1)[0]
         if root in ctx.bindings:  # a local variable or parameter: not a constant
-            return Value.dynamic(node_text(node))
-        return Value("ref", expr=node_text(node), ref=name)
+            return Value.dynamic(ctx.text(node))
+        return Value("ref", expr=ctx.text(node), ref=name)
 
     def _dotted(self, node: Node) -> str | None:
         node = _unwrap(node)
