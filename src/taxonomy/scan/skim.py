@@ -174,61 +174,71 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
     doubts = [start for _, start, _ in body_automaton.find_matches_as_indexes(data)]
     newline = b"{\r\n" if b"\r\n" in data else b"{\n"
     whole = _whole(language)
+    typed = whole is not None and whole.groups > 0  # (its type and name are checked against `_KEYWORDS`)
     strings = one_line_strings(language)
     # Does a one-line string hold a brace? Asked once, on the first body with one; in Kotlin and Dart (`"${x}"`) so
     # many do that the answer is yes.
     quoted: bool | None = True if language in _TEMPLATES else None
     bodies: list[tuple[int, int]] = []
     gaps: list[tuple[int, int]] = []  # blanked at the end (a run of functions is one span, one copy)
+    bisect_left = bisect.bisect_left
+    # (The loop below runs for every `{` ending a line of every candidate file: written for speed, inline.)
     at = 0
     while (brace := data.find(newline, at)) >= 0:
         at = brace + 1
         line_start = data.rfind(b"\n", 0, brace) + 1
         header = data[line_start:brace]
-        indent = header[: len(header) - len(header.lstrip(b" \t"))]
-        if len(indent) == len(header):  # a brace on its own line: the header is the line before
+        code = header.lstrip(b" \t")
+        if code:
+            indent = header[: len(header) - len(code)]
+            header_alone = False
+        else:  # a brace on its own line: the header is the line before
+            indent = header
             line_start = data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1
             header = data[line_start:brace]
             header_alone = True
-        else:
-            header_alone = False
         closing = data.find(b"\n" + indent + b"}", at)
         first = brace + len(newline) - 1  # the newline ending the line of `{`
         if closing <= first:
             continue  # no closing line, or no whole line inside
         closed = closing + 1 + len(indent)
-        mention = bisect.bisect_left(found, line_start)
-        if mention < len(found) and found[mention] < closed:
+        index = bisect_left(found, line_start)
+        if index < len(found) and found[index] < closed:
             continue  # a mention in the body or on its header: look inside
-        doubt = bisect.bisect_left(header_doubts, line_start)
-        if doubt < len(header_doubts) and header_doubts[doubt] < brace and bad_header.search(header):
+        index = bisect_left(header_doubts, line_start)
+        if index < len(header_doubts) and header_doubts[index] < brace and bad_header.search(header):
             continue  # a type's header, an assignment, a comment
         interior = data[first + 1 : closing]
-        if b"{" in interior or b"}" in interior:
+        braces = interior.translate(None, _NOT_BRACES)
+        if braces:  # read without its one-line strings, the interior must close every brace it opens and no other
             if quoted is None:
                 quoted = _quoted_braces(data, strings)
-            if not _nests(interior, strings if quoted else None):
+            if quoted and (b'"' in interior or b"'" in interior):
+                braces = strings.sub(b"", interior).translate(None, _NOT_BRACES)
+            while b"{}" in braces:  # (braces nest properly exactly when removing `{}` pairs leaves nothing)
+                braces = braces.replace(b"{}", b"")
+            if braces:
                 continue  # the layout may not say where this body ends
-        doubt = bisect.bisect_left(doubts, first)
-        if doubt < len(doubts) and doubts[doubt] < closing and not _plain(interior, declaring):
+        index = bisect_left(doubts, first)
+        if index < len(doubts) and doubts[index] < closing and not _plain(interior, declaring):
             continue
-        end = data.find(b"\n", closed)
-        end = len(data) if end < 0 else end
-        if (
-            whole is not None
-            and not header_alone
-            and _starts_function(whole, data, line_start, brace)
-            and not data[closed + 1 : end].strip()
-        ):
+        if whole is not None and not header_alone and (match := whole.match(data, line_start, brace)) is not None:
+            if typed:
+                kind, name = match.group("type", "name")
+                if kind is not None and (kind.partition(b".")[0] in _KEYWORDS or name in _KEYWORDS):
+                    match = None  # `else if (x)`, `return foo(x)`: a statement
+            end = data.find(b"\n", closed)
+            end = len(data) if end < 0 else end
             # Only blanks since the last gap: it was a function's, which ended on its `}` line (no annotation there).
-            joined = bool(gaps) and not data[gaps[-1][1] : line_start].strip()
-            if joined or not _annotated(data, line_start):
-                if joined:  # (one gap for a run of functions: fewer ranges)
-                    gaps[-1] = (gaps[-1][0], end)
-                else:
-                    gaps.append((line_start, end))  # nothing left for the parse to confirm
-                at = closed
-                continue
+            if match is not None and not data[closed + 1 : end].strip():
+                joined = bool(gaps) and not data[gaps[-1][1] : line_start].strip()
+                if joined or not _annotated(data, line_start):
+                    if joined:  # (one gap for a run of functions: fewer ranges)
+                        gaps[-1] = (gaps[-1][0], end)
+                    else:
+                        gaps.append((line_start, end))  # nothing left for the parse to confirm
+                    at = closed
+                    continue
         bodies.append((brace, closed))
         gaps.append((first + 1, closing))
         at = closed
@@ -284,30 +294,6 @@ def _whole(language: str) -> re.Pattern[bytes] | None:
     """The language's function header pattern (compiled on first use: a worker compiles only its files' ones)."""
     pattern = _WHOLE_PATTERNS.get(language)
     return None if pattern is None else re.compile(pattern)
-
-
-def _starts_function(whole: re.Pattern[bytes], data: bytes, start: int, end: int) -> bool:
-    """`data[start:end]` is a one-line function header: `whole` matches it, and neither its type (its first dotted
-    part) nor its name is a keyword."""
-    match = whole.match(data, start, end)
-    if match is None:
-        return False
-    if not whole.groups:
-        return True
-    kind, name = match.group("type", "name")
-    return kind is None or not (kind.partition(b".")[0] in _KEYWORDS or name in _KEYWORDS)
-
-
-def _nests(interior: bytes, strings: re.Pattern[bytes] | None) -> bool:
-    """Read without its one-line `strings` (None: no string of the file holds a brace), the interior never closes
-    a brace it did not open: the closing line found is the body's own (the parse confirms a body's ends only in the
-    skimmed text, where the interior is gone)."""
-    if strings is not None and (b'"' in interior or b"'" in interior):
-        interior = strings.sub(b"", interior)
-    braces = interior.translate(None, _NOT_BRACES)
-    while b"{}" in braces:  # (braces nest properly exactly when removing `{}` pairs leaves nothing)
-        braces = braces.replace(b"{}", b"")
-    return not braces
 
 
 def _quoted_braces(data: bytes, strings: re.Pattern[bytes]) -> bool:
