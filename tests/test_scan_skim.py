@@ -221,3 +221,47 @@ def test_examples_the_property_found(fixture: str, at: int, body: list[str]) -> 
     opening, closing = FILLERS[language]
     lines[at:at] = [opening.format(n=0), *("    " + line for line in body), closing.format()]
     _same("\n".join(lines).encode("utf-8"), language, adapter)
+
+
+def test_names_no_other_line_uses_leave_long_imports() -> None:
+    """A long `from ... import` line keeps the names the file's other lines use (`ast` reads every name); the others
+    are still among the file's imports. A line maybe inside a string, with an `as`, or holding a searched name stays."""
+    names = ", ".join(f"EVENT_{n}" for n in range(12))
+    source = (
+        f"from shop.events import {names}\n"
+        f"from .more import {names.replace('EVENT', 'MORE')}, SENT\n"
+        f"from .other import {names.replace('EVENT', 'OTHER')}, OTHER_X as ALIASED\n"
+        'NOTE = """\nfrom shop.other import A, B, C, D, E, F, G, H, I, J, K\n"""\n\n'
+        "def helper(n):\n    return EVENT_5 * n\n\n"
+        'def sends(client):\n    post(URL, json={"events": [{"external_id": client, "name": EVENT_3}]})\n'
+        '    post(URL, json={"events": [{"external_id": client, "name": SENT}]})\n'
+    ).encode()
+    _language, adapter = _adapter(next(p for p in SOURCES if p.suffix == ".py"))
+    skimmed = skim_python(source, Guard(build(), "python", ()))
+    assert skimmed is not None and bytes(skimmed).count(b"\n") == source.count(b"\n")
+    lines, original = bytes(skimmed).split(b"\n"), source.split(b"\n")
+    assert lines[:2] == [b"from shop.events import EVENT_3", b"from .more import SENT"]
+    assert lines[2:5] == original[2:5]  # (an `as`; inside a string)
+    assert skimmed.imports["EVENT_5"] == "shop.events" and skimmed.imports["MORE_0"] == ".more"
+    assert "EVENT_3" not in skimmed.imports and b"EVENT_11" in skimmed.blanked
+    whole = adapter._scan(source, build())
+    assert _found(adapter.scan(source, build())) == _found(whole) and whole.error is None
+    assert len(whole.payloads) == 2 and len(whole.imports) == 12 + 13 + 13
+
+
+@given(
+    used=st.lists(st.integers(0, 11), max_size=4),
+    hidden=st.lists(st.integers(0, 11), max_size=4),
+    module=st.sampled_from(["shop.events", ".events", "..", "app.analytics.constants"]),
+)
+def test_long_imports_change_nothing(used: list[int], hidden: list[int], module: str) -> None:
+    """Whatever names the kept code and the blanked functions use, the skimmed scan finds what the whole one does."""
+    names = ", ".join(f"EVENT_{n}" for n in range(12))
+    events = ", ".join(f'{{"external_id": u, "name": EVENT_{n}}}' for n in used) or '{"external_id": u}'
+    source = (
+        f"from {module} import {names}\n\n"
+        + "".join(f"def helper{n}(x):\n    return EVENT_{n} + x\n\n" for n in hidden)
+        + f'def sends(u):\n    post(URL, json={{"events": [{events}]}})\n'
+    ).encode()
+    _language, adapter = _adapter(next(p for p in SOURCES if p.suffix == ".py"))
+    _same(source, "python", adapter)

@@ -50,6 +50,10 @@ class PythonAdapter:
         ctx = _Context(source, sigs.methods(self.language))
         want_payloads = self.language in sigs.payloads
         calls, dicts = ctx.collect(tree, want_payloads)
+        if type(source) is Skimmed:  # the names skimming left out of long imports (scan/skim.py)
+            for name, module in source.imports.items():
+                ctx.imported[name] = module
+                ctx.from_imported.add(name)
         out = FileScan(constants=dict(ctx.constants))
         for node in calls:
             call = ctx.call(node)

@@ -103,6 +103,7 @@ class Skimmed(bytes):
     # need not read them
     owners: frozenset[str]
     absent: frozenset[bytes]  # names known not to occur in the blanked text (the mentions searched for)
+    imports: dict[str, str]  # Python: the names left out of `from ... import` lines -> their module, as `ast` says
 
     def check(self, needles: Iterable[bytes]) -> None:
         for needle in needles:
@@ -253,6 +254,7 @@ def skim(data: bytes, language: str, guard: Guard) -> Skimmed | None:
     skimmed.gaps = gaps
     skimmed.owners = owners
     skimmed.absent = guard.absent
+    skimmed.imports = {}
     return skimmed
 
 
@@ -325,6 +327,48 @@ def _plain(interior: bytes, declaring: re.Pattern[bytes]) -> bool:
     return interior.count(b"/*") == interior.count(b"*/") and not any(interior.count(d) % 2 for d in _DELIMITERS)
 
 
+# A module-level `from module import a, b as c, ...` on one line (no parentheses, no comment, nothing after it).
+# A module-level `from module import a, b, ...` on one line (no parentheses, no `as`, no comment, nothing after it).
+_FROM = re.compile(rb"^(from[ \t]+[\w.]+[ \t]+import[ \t]+)(\w+(?:[ \t]*,[ \t]*\w+)*)[ \t]*$", re.M)
+_WORD = re.compile(rb"[A-Za-z_]\w*")
+_MANY_NAMES = 8  # (a shorter list costs `ast` next to nothing)
+
+
+def _unused_imports_out(text: bytes, guard: Guard, parts: list[bytes], imports: dict[str, str]) -> bytes:
+    """`text` with the names that nothing else in it uses left out of its long `from ... import` lines (`ast` reads
+    an imported name at the speed of a statement; the generated benchmark's Python files import 300 constants).
+    Such a name is bound once and never looked up (only names in the code are); it goes into `imports` (name ->
+    module, for the adapter to add back) and its text into `parts` (the blanked text). Lines, and the other lines'
+    columns, stay as they were."""
+    lines = [match for match in _FROM.finditer(text) if match.group(2).count(b",") >= _MANY_NAMES]
+    if not lines:
+        return text
+    others, end = [], 0  # every other line's words: what the code uses
+    for match in lines:
+        others.append(text[end : match.start()])
+        end = match.end()
+    used = set(_WORD.findall(b"\n".join([*others, text[end:]])))
+    out: list[bytes] = []
+    kept = 0
+    for match in lines:
+        before = match.start()
+        if guard.mentions(match.group()) or text.count(b'"""', 0, before) % 2 or text.count(b"'''", 0, before) % 2:
+            continue  # a name searched for, or maybe inside a string: left as it is
+        names = _WORD.findall(match.group(2))
+        if len(set(names)) != len(names):
+            continue  # (a name twice: left to `ast`)
+        keep = [name for name in names if name in used] or names[:1]  # (`import` needs a name)
+        if len(keep) == len(names):
+            continue
+        out += [text[kept : match.start(2)], b", ".join(keep)]
+        chosen = set(keep)
+        dropped = b" ".join([name for name in names if name not in chosen])
+        parts.append(dropped)
+        imports.update(dict.fromkeys(dropped.decode("ascii").split(), match.group(1).split()[1].decode("ascii")))
+        kept = match.end(2)
+    return b"".join([*out, text[kept:]]) if out else text
+
+
 _DEF = re.compile(rb"^([ \t]*)(?:async[ \t]+)?def[ \t][^\n#]*:[ \t]*(?:#[^\n]*)?$", re.M)  # a one-line `def` header
 _INNER = re.compile(rb"^([ \t]+)[^ \t\r\n]", re.M)  # the first line of a body, and its indentation
 
@@ -340,7 +384,8 @@ def skim_python(data: bytes, guard: Guard) -> Skimmed | None:
     `ast` positions are per line); only its body, when a decorator needs the header. The body is the run of lines
     after the header that are blank or indented deeper; the def is blanked only if it mentions no needle, its body
     balances its brackets, holds an even number of each triple quote and does not end on a continued line, so it is
-    the function's whole body (or, before a comment written further left, the start of it)."""
+    the function's whole body (or, before a comment written further left, the start of it). Names no other line uses
+    leave long `from ... import` lines (`_unused_imports_out`)."""
     found = guard.mentions(data)
     out: list[bytes] = []
     parts: list[bytes] = []
@@ -367,10 +412,13 @@ def skim_python(data: bytes, guard: Guard) -> Skimmed | None:
             out.append(match.group(1) + b"pass" + b"\n" * (1 + body.count(b"\n")))
             parts.append(data[match.start() : start + len(body)])
         kept = at = start + len(body)
+    out.append(data[kept:])
+    imports: dict[str, str] = {}
+    text = _unused_imports_out(b"".join(out), guard, parts, imports)
     if not parts:
         return None
-    out.append(data[kept:])
-    skimmed = Skimmed(b"".join(out))
+    skimmed = Skimmed(text)
+    skimmed.imports = imports
     skimmed.blanked = b"\n".join(parts)
     skimmed.bodies = []
     skimmed.gaps = []
